@@ -1,0 +1,463 @@
+package dev.tcpfixture;
+
+import dev.tcpfixture.internal.ServerEngine;
+import dev.tcpfixture.internal.ServerSettings;
+import dev.tcpfixture.internal.Transcripts;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A real TCP server on loopback, run in the test's own process, that does what the test scripts: the other
+ * end for testing TCP client code.
+ *
+ * <pre>{@code
+ * try (FakeTcpServer server = FakeTcpServer.start()) {
+ *     server.enqueue(Script.create().expectLine("PING").sendLine("PONG"));
+ *
+ *     String answer = new PingClient(server.host(), server.port()).ping();
+ *
+ *     assertEquals("PONG", answer);
+ *     server.verify();
+ * }
+ * }</pre>
+ *
+ * <p>Each accepted connection runs the next {@linkplain #enqueue(Script) queued script}, or the
+ * {@linkplain #defaultScript(Script) default script} once the queue is empty, on a thread of its own. Every
+ * connection is recorded; {@link #takeConnection(Duration)} hands them out in order. The
+ * {@linkplain #mode(ConnectionMode) connection mode} makes the port refuse connections, let connects time
+ * out, or close and reset them at once, while the port stays the same.
+ *
+ * <p>{@link #close()} ends every connection and thread of the server; it is idempotent.
+ *
+ * @since 0.1
+ */
+public final class FakeTcpServer implements AutoCloseable {
+
+    /** The step timeout unless configured: how long a step waits for the client. */
+    public static final Duration DEFAULT_STEP_TIMEOUT = Duration.ofSeconds(5);
+
+    /** The recording limit unless configured: bytes kept per connection and direction. */
+    public static final int DEFAULT_RECORDING_LIMIT = 1024 * 1024;
+
+    /** The line limit unless configured: the longest line a step reads, in bytes. */
+    public static final int DEFAULT_LINE_LIMIT = 64 * 1024;
+
+    /** The accept backlog unless configured. */
+    public static final int DEFAULT_BACKLOG = 512;
+
+    private final ServerEngine engine;
+
+    private FakeTcpServer(ServerEngine engine) {
+        this.engine = engine;
+    }
+
+    /**
+     * Starts a server with default options on 127.0.0.1 and an ephemeral port.
+     *
+     * @return the running server
+     * @throws java.io.UncheckedIOException if no port can be bound
+     */
+    public static FakeTcpServer start() {
+        return builder().start();
+    }
+
+    /**
+     * Returns a builder for a server with other options.
+     *
+     * @return a builder with default options
+     */
+    public static Builder builder() {
+        return Builder.DEFAULTS;
+    }
+
+    // ---- where ----
+
+    /**
+     * Returns the port the server holds, the same for its whole life, whatever the mode.
+     *
+     * @return the ephemeral port
+     */
+    public int port() {
+        return engine.port();
+    }
+
+    /**
+     * Returns the host clients connect to, as an address literal: {@code "127.0.0.1"} or {@code "::1"}.
+     *
+     * @return the host to connect to
+     */
+    public String host() {
+        String literal = engine.address().getHostAddress();
+        int scope = literal.indexOf('%');
+        return scope >= 0 ? literal.substring(0, scope) : literal;
+    }
+
+    /**
+     * Returns the address clients connect to.
+     *
+     * @return the server's address and port
+     */
+    public InetSocketAddress address() {
+        return new InetSocketAddress(engine.address(), engine.port());
+    }
+
+    /**
+     * Returns {@code host:port}, with brackets around an IPv6 host, ready for a URL.
+     *
+     * @return the authority of the server
+     */
+    public String authority() {
+        return Transcripts.address(address());
+    }
+
+    // ---- what it does ----
+
+    /**
+     * Queues a script for the next connection that has none yet.
+     *
+     * @param script the script
+     * @return this server
+     */
+    public FakeTcpServer enqueue(Script script) {
+        Objects.requireNonNull(script, "script");
+        engine.enqueue(script.steps());
+        return this;
+    }
+
+    /**
+     * Sets the script for connections that find the queue empty; unless set, the empty script, which reads
+     * and records until the client closes.
+     *
+     * @param script the script
+     * @return this server
+     */
+    public FakeTcpServer defaultScript(Script script) {
+        Objects.requireNonNull(script, "script");
+        engine.defaultScript(script.steps());
+        return this;
+    }
+
+    /**
+     * Returns how many queued scripts no connection has taken yet.
+     *
+     * @return the number of waiting scripts
+     */
+    public int queuedScripts() {
+        return engine.queuedScripts();
+    }
+
+    /**
+     * Switches how new connection attempts are treated; when this returns, the new mode is in force. Open
+     * connections are not affected.
+     *
+     * @param mode the new mode
+     * @return this server
+     * @throws IllegalStateException if the server is closed
+     */
+    public FakeTcpServer mode(ConnectionMode mode) {
+        Objects.requireNonNull(mode, "mode");
+        engine.mode(mode);
+        return this;
+    }
+
+    /**
+     * Returns the current connection mode.
+     *
+     * @return the mode
+     */
+    public ConnectionMode mode() {
+        return engine.mode();
+    }
+
+    // ---- what happened ----
+
+    /**
+     * Waits for the next connection not taken yet and returns it.
+     *
+     * @param timeout how long to wait at most
+     * @return the connection, in order of acceptance
+     * @throws AssertionError if no connection came within {@code timeout}
+     */
+    public RecordedConnection takeConnection(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        try {
+            RecordedConnection connection = engine.takeConnection(timeout);
+            if (connection == null) {
+                throw new AssertionError("expected a connection to " + authority() + " within "
+                        + timeout.toMillis() + " ms, but none came (mode " + mode() + ", "
+                        + connectionCount() + " connection(s) so far, all taken)");
+            }
+            return connection;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for a connection to " + authority(), e);
+        }
+    }
+
+    /**
+     * Waits up to the server's step timeout for the next connection not taken yet.
+     *
+     * @return the connection
+     * @throws AssertionError if no connection came in time
+     */
+    public RecordedConnection takeConnection() {
+        return takeConnection(engine.settings().stepTimeout());
+    }
+
+    /**
+     * Returns every connection so far, in order of acceptance, taken or not.
+     *
+     * @return an immutable snapshot
+     */
+    public List<RecordedConnection> connections() {
+        return engine.connections();
+    }
+
+    /**
+     * Returns how many connections the server accepted so far.
+     *
+     * @return the count
+     */
+    public int connectionCount() {
+        return engine.connectionCount();
+    }
+
+    /**
+     * Returns every failure recorded so far: unmet script expectations and exceptions on server threads.
+     * Connections still working through bytes that already arrived are given a moment to finish first.
+     *
+     * @return an immutable snapshot
+     */
+    public List<ScriptFailure> failures() {
+        return engine.failures();
+    }
+
+    /**
+     * Throws if any failure was recorded, with every failure and its transcript in the message.
+     *
+     * @throws AssertionError if there is at least one failure
+     */
+    public void verify() {
+        List<ScriptFailure> failures = failures();
+        if (failures.isEmpty()) {
+            return;
+        }
+        AssertionError error = new AssertionError(describeFailures(failures));
+        for (ScriptFailure failure : failures) {
+            if (failure.cause() != null) {
+                error.addSuppressed(failure.cause());
+            }
+        }
+        throw error;
+    }
+
+    private String describeFailures(List<ScriptFailure> failures) {
+        StringBuilder message = new StringBuilder();
+        message.append(failures.size()).append(failures.size() == 1 ? " failure" : " failures")
+                .append(" on fake TCP server ").append(authority()).append(':');
+        int number = 1;
+        for (ScriptFailure failure : failures) {
+            message.append(System.lineSeparator()).append(number++).append(") ").append(failure.describe());
+        }
+        return message.toString();
+    }
+
+    /**
+     * Returns the transcripts of all connections so far.
+     *
+     * @return one transcript after the other, or a note that there were no connections
+     */
+    public String transcript() {
+        List<RecordedConnection> all = connections();
+        if (all.isEmpty()) {
+            return "  (no connections to " + authority() + ")\n";
+        }
+        StringBuilder text = new StringBuilder();
+        for (RecordedConnection connection : all) {
+            text.append(connection.transcript());
+        }
+        return text.toString();
+    }
+
+    /**
+     * Returns how many threads of this server are alive: the acceptor and one per open connection. Zero
+     * after {@link #close()}.
+     *
+     * @return the live thread count
+     */
+    public int liveThreadCount() {
+        return engine.liveThreadCount();
+    }
+
+    /**
+     * Returns whether {@link #close()} was called.
+     *
+     * @return {@code true} once closed
+     */
+    public boolean isClosed() {
+        return engine.isClosed();
+    }
+
+    /**
+     * Stops the server: releases the port, closes every connection and waits for every thread of the
+     * server to end. Failures that closing brings out (a step still waiting for the client) are recorded for
+     * {@link #verify()}. Calling it again does nothing.
+     */
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    @Override
+    public String toString() {
+        return "FakeTcpServer[" + authority() + ", mode " + mode() + ", " + connectionCount() + " connection(s)]";
+    }
+
+    /**
+     * An immutable builder of {@link FakeTcpServer}s: every method returns a new builder.
+     *
+     * @since 0.1
+     */
+    public static final class Builder {
+
+        static final Builder DEFAULTS = new Builder(new ServerSettings(InetAddress.getLoopbackAddress(),
+                DEFAULT_BACKLOG, DEFAULT_STEP_TIMEOUT, DEFAULT_RECORDING_LIMIT, DEFAULT_LINE_LIMIT,
+                StandardCharsets.UTF_8, ConnectionMode.ACCEPT));
+
+        private final ServerSettings settings;
+
+        private Builder(ServerSettings settings) {
+            this.settings = settings;
+        }
+
+        /**
+         * Binds to {@code ::1} instead of {@code 127.0.0.1}.
+         *
+         * @return a builder with this option
+         */
+        public Builder ipv6() {
+            try {
+                return bindAddress(InetAddress.getByAddress("localhost", new byte[] {0, 0, 0, 0, 0, 0, 0, 0,
+                        0, 0, 0, 0, 0, 0, 0, 1}));
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /**
+         * Binds to {@code address}. Loopback is the default and the safe choice; a wildcard address
+         * ({@code 0.0.0.0}, {@code ::}) listens on every interface and is used only if asked for here.
+         *
+         * @param address the address to bind
+         * @return a builder with this option
+         */
+        public Builder bindAddress(InetAddress address) {
+            Objects.requireNonNull(address, "address");
+            return with(new ServerSettings(address, settings.backlog(), settings.stepTimeout(),
+                    settings.recordingLimit(), settings.lineLimit(), settings.charset(), settings.initialMode()));
+        }
+
+        /**
+         * Sets how long a step waits for the client at most; default {@link #DEFAULT_STEP_TIMEOUT}.
+         *
+         * @param timeout a positive duration
+         * @return a builder with this option
+         */
+        public Builder stepTimeout(Duration timeout) {
+            return with(new ServerSettings(settings.bindAddress(), settings.backlog(), timeout,
+                    settings.recordingLimit(), settings.lineLimit(), settings.charset(), settings.initialMode()));
+        }
+
+        /**
+         * Sets how many bytes each connection records per direction; beyond it bytes are counted only.
+         * Default {@link #DEFAULT_RECORDING_LIMIT}.
+         *
+         * @param bytes the limit, zero or more
+         * @return a builder with this option
+         */
+        public Builder recordingLimit(int bytes) {
+            return with(new ServerSettings(settings.bindAddress(), settings.backlog(), settings.stepTimeout(),
+                    bytes, settings.lineLimit(), settings.charset(), settings.initialMode()));
+        }
+
+        /**
+         * Sets the longest line a step reads, in bytes; a longer one fails the step. Default
+         * {@link #DEFAULT_LINE_LIMIT}.
+         *
+         * @param bytes the limit, at least 1
+         * @return a builder with this option
+         */
+        public Builder lineLimit(int bytes) {
+            return with(new ServerSettings(settings.bindAddress(), settings.backlog(), settings.stepTimeout(),
+                    settings.recordingLimit(), bytes, settings.charset(), settings.initialMode()));
+        }
+
+        /**
+         * Sets the charset of text sent and received; default UTF-8.
+         *
+         * @param charset the charset
+         * @return a builder with this option
+         */
+        public Builder charset(Charset charset) {
+            return with(new ServerSettings(settings.bindAddress(), settings.backlog(), settings.stepTimeout(),
+                    settings.recordingLimit(), settings.lineLimit(), charset, settings.initialMode()));
+        }
+
+        /**
+         * Sets the accept backlog; default {@link #DEFAULT_BACKLOG}.
+         *
+         * @param backlog at least 1
+         * @return a builder with this option
+         */
+        public Builder backlog(int backlog) {
+            return with(new ServerSettings(settings.bindAddress(), backlog, settings.stepTimeout(),
+                    settings.recordingLimit(), settings.lineLimit(), settings.charset(), settings.initialMode()));
+        }
+
+        /**
+         * Sets the connection mode the server starts in; default {@link ConnectionMode#ACCEPT}.
+         *
+         * @param mode the mode
+         * @return a builder with this option
+         */
+        public Builder mode(ConnectionMode mode) {
+            return with(new ServerSettings(settings.bindAddress(), settings.backlog(), settings.stepTimeout(),
+                    settings.recordingLimit(), settings.lineLimit(), settings.charset(), mode));
+        }
+
+        private static Builder with(ServerSettings settings) {
+            return new Builder(settings);
+        }
+
+        /**
+         * Returns whether the server binds an IPv6 address.
+         *
+         * @return {@code true} for IPv6
+         */
+        boolean isIpv6() {
+            return settings.bindAddress() instanceof Inet6Address;
+        }
+
+        /**
+         * Starts a server with these options.
+         *
+         * @return the running server
+         * @throws java.io.UncheckedIOException if the address cannot be bound
+         */
+        public FakeTcpServer start() {
+            return new FakeTcpServer(ServerEngine.start(settings));
+        }
+
+        @Override
+        public String toString() {
+            return "FakeTcpServer.Builder" + settings;
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.tcpfixture;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The live record of one connection a {@link FakeTcpServer} accepted: what the client sent, what the server
+ * sent, when, and who closed first. It keeps changing while the connection is open; every method returns a
+ * consistent snapshot.
+ *
+ * <p>Received and sent bytes are recorded up to the server's
+ * {@linkplain FakeTcpServer.Builder#recordingLimit(int) recording limit} per direction; beyond it only the
+ * counts go on, and {@link #receivedTruncated()} tells so.
+ *
+ * @since 0.1
+ */
+public interface RecordedConnection {
+
+    /**
+     * Returns the number of this connection on its server, starting at 1 in order of acceptance.
+     *
+     * @return the connection's id
+     */
+    int id();
+
+    /**
+     * Returns the client's address and port.
+     *
+     * @return the remote address of the connection
+     */
+    InetSocketAddress remoteAddress();
+
+    /**
+     * Returns when the server accepted the connection.
+     *
+     * @return the time of acceptance
+     */
+    Instant acceptedAt();
+
+    /**
+     * Returns the bytes received from the client so far, up to the recording limit.
+     *
+     * @return a copy of the recorded bytes
+     */
+    byte[] received();
+
+    /**
+     * Returns the received bytes decoded with the server's charset.
+     *
+     * @return the recorded text, possibly ending in a partial line
+     */
+    String receivedText();
+
+    /**
+     * Returns the complete lines received so far, without their line endings ({@code \n} or {@code \r\n}).
+     *
+     * @return the received lines; a trailing partial line is not included
+     */
+    List<String> receivedLines();
+
+    /**
+     * Returns how many bytes the client sent in all, including any beyond the recording limit.
+     *
+     * @return the total count of received bytes
+     */
+    long receivedByteCount();
+
+    /**
+     * Returns whether the client sent more than the recording limit, so that {@link #received()} is cut short.
+     *
+     * @return {@code true} if the received recording is truncated
+     */
+    boolean receivedTruncated();
+
+    /**
+     * Returns the bytes the server sent so far, up to the recording limit.
+     *
+     * @return a copy of the recorded bytes
+     */
+    byte[] sent();
+
+    /**
+     * Returns the sent bytes decoded with the server's charset.
+     *
+     * @return the text the server sent
+     */
+    String sentText();
+
+    /**
+     * Returns how many bytes the server sent in all.
+     *
+     * @return the total count of sent bytes
+     */
+    long sentByteCount();
+
+    /**
+     * Returns the events of this connection in order.
+     *
+     * @return an immutable snapshot of the events
+     */
+    List<TranscriptEvent> events();
+
+    /**
+     * Returns which side closed (or reset) the connection first, if either has.
+     *
+     * @return the side that closed first, or empty while both are open
+     */
+    Optional<Side> closedFirstBy();
+
+    /**
+     * Returns whether the client is still connected, as far as the server can tell: {@code false} once the
+     * client closed or reset the connection, or once the server closed it.
+     *
+     * @return {@code true} while the connection is open on both sides
+     */
+    boolean isClientConnected();
+
+    /**
+     * Returns whether the server's socket for this connection is still open.
+     *
+     * @return {@code true} until the server's side of the connection is closed
+     */
+    boolean isOpen();
+
+    /**
+     * Waits until the client closes or resets the connection, or the server closes it.
+     *
+     * @param timeout how long to wait at most
+     * @return {@code true} if the connection ended in time, {@code false} on timeout
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
+    boolean awaitClosed(Duration timeout) throws InterruptedException;
+
+    /**
+     * Returns the failures recorded on this connection.
+     *
+     * @return an immutable snapshot of the failures
+     */
+    List<ScriptFailure> failures();
+
+    /**
+     * Returns a readable transcript of the conversation: one line per event, text as text, other bytes as
+     * {@code \xNN}.
+     *
+     * @return the transcript
+     */
+    String transcript();
+}

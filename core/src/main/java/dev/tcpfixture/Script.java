@@ -1,0 +1,408 @@
+package dev.tcpfixture;
+
+import dev.tcpfixture.internal.Step;
+import dev.tcpfixture.internal.Steps;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * What the fake server does on one connection: an immutable list of steps, built fluently. Every method
+ * returns a new script with one more step; a script can be reused and shared.
+ *
+ * <pre>{@code
+ * Script smtp = Script.create()
+ *         .sendLine("220 mail.test ESMTP")
+ *         .expectLine("HELO client.test")
+ *         .sendLine("250 Hello")
+ *         .expectLine("QUIT")
+ *         .sendLine("221 Bye")
+ *         .close();
+ * }</pre>
+ *
+ * <p>Steps that wait for the client ({@code expect...}, {@code skip...}) wait at most the step timeout (the
+ * server's, or the one set by {@link #withStepTimeout(Duration)}). If the client sends something else, closes
+ * early, or sends nothing in time, the server records a {@link ScriptFailure} with the transcript and closes
+ * the connection; {@link FakeTcpServer#verify()} turns it into an {@link AssertionError}.
+ *
+ * <p>When the last step is done and the connection is still open, the server goes on reading and recording
+ * until the client closes (then closes too) or the server is closed.
+ *
+ * @since 0.1
+ */
+public final class Script {
+
+    private static final Script EMPTY = new Script(List.of());
+
+    private final List<Step> steps;
+
+    private Script(List<Step> steps) {
+        this.steps = steps;
+    }
+
+    /**
+     * Returns the empty script: accept, then read and record until the client closes.
+     *
+     * @return a script with no steps
+     */
+    public static Script create() {
+        return EMPTY;
+    }
+
+    private Script then(Step step) {
+        if (!steps.isEmpty() && steps.get(steps.size() - 1).isFinal()) {
+            throw new IllegalStateException("no step can follow \"" + steps.get(steps.size() - 1).description()
+                    + "\"; it ends the conversation");
+        }
+        List<Step> longer = new ArrayList<>(steps.size() + 1);
+        longer.addAll(steps);
+        longer.add(step);
+        return new Script(Collections.unmodifiableList(longer));
+    }
+
+    // ---- sending ----
+
+    /**
+     * Sends bytes.
+     *
+     * @param data the bytes to send
+     * @return the script with this step added
+     */
+    public Script send(byte[] data) {
+        Objects.requireNonNull(data, "data");
+        return then(Steps.send(data, data.length + " bytes"));
+    }
+
+    /**
+     * Sends text, encoded with the server's charset (UTF-8 unless configured), without adding a line ending.
+     *
+     * @param text the text to send
+     * @return the script with this step added
+     */
+    public Script send(String text) {
+        Objects.requireNonNull(text, "text");
+        return then(Steps.sendText(text));
+    }
+
+    /**
+     * Sends a line: the text followed by the line ending ({@code \r\n} unless changed with
+     * {@link #withLineEnding(String)}).
+     *
+     * @param line the text of the line, without line ending
+     * @return the script with this step added
+     */
+    public Script sendLine(String line) {
+        Objects.requireNonNull(line, "line");
+        return then(Steps.sendLine(line));
+    }
+
+    /**
+     * Sends {@code count} pseudo-random bytes: garbage for testing a client's parser. The same seed gives the
+     * same bytes.
+     *
+     * @param count how many bytes to send
+     * @param seed the seed of the generator
+     * @return the script with this step added
+     */
+    public Script sendRandomBytes(int count, long seed) {
+        requireNotNegative(count, "count");
+        return then(Steps.sendRandomBytes(count, seed));
+    }
+
+    // ---- expecting ----
+
+    /**
+     * Expects exactly these bytes next from the client.
+     *
+     * @param expected the bytes the client must send
+     * @return the script with this step added
+     */
+    public Script expect(byte[] expected) {
+        Objects.requireNonNull(expected, "expected");
+        return then(Steps.expectBytes(expected));
+    }
+
+    /**
+     * Expects exactly this text next from the client, encoded with UTF-8.
+     *
+     * @param expected the text the client must send, line endings included
+     * @return the script with this step added
+     */
+    public Script expect(String expected) {
+        Objects.requireNonNull(expected, "expected");
+        return then(Steps.expectBytes(expected.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Expects the next line from the client to equal {@code expected}; the line ending ({@code \n} or
+     * {@code \r\n}) is not part of the comparison.
+     *
+     * @param expected the line, without line ending
+     * @return the script with this step added
+     */
+    public Script expectLine(String expected) {
+        Objects.requireNonNull(expected, "expected");
+        return then(Steps.expectLine(expected));
+    }
+
+    /**
+     * Expects the next line from the client to match the predicate.
+     *
+     * @param condition the check the line must pass
+     * @param description what the check means, shown in failures (for example {@code "starts with HELO"})
+     * @return the script with this step added
+     */
+    public Script expectLine(Predicate<String> condition, String description) {
+        Objects.requireNonNull(condition, "condition");
+        Objects.requireNonNull(description, "description");
+        return then(Steps.expectLine(condition, description));
+    }
+
+    /**
+     * Expects the next line from the client to match the regular expression as a whole.
+     *
+     * @param regex the regular expression
+     * @return the script with this step added
+     */
+    public Script expectLineMatching(String regex) {
+        Pattern pattern = Pattern.compile(regex);
+        return then(Steps.expectLine(line -> pattern.matcher(line).matches(), "matches /" + regex + "/"));
+    }
+
+    /**
+     * Reads one line from the client and ignores it.
+     *
+     * @return the script with this step added
+     */
+    public Script skipLine() {
+        return then(Steps.skipLine());
+    }
+
+    /**
+     * Reads lines from the client up to and including the first one equal to {@code line}; for example
+     * {@code skipLinesThrough("")} reads the rest of an HTTP request head.
+     *
+     * @param line the last line to read
+     * @return the script with this step added
+     */
+    public Script skipLinesThrough(String line) {
+        Objects.requireNonNull(line, "line");
+        return then(Steps.skipLinesThrough(line::equals, "equals \"" + line + '"'));
+    }
+
+    /**
+     * Reads {@code count} bytes from the client and ignores them.
+     *
+     * @param count how many bytes
+     * @return the script with this step added
+     */
+    public Script skipBytes(long count) {
+        requireNotNegative(count, "count");
+        return then(Steps.skipBytes(count));
+    }
+
+    // ---- time and custom code ----
+
+    /**
+     * Waits before the next step, for example to delay a reply.
+     *
+     * @param duration how long to wait
+     * @return the script with this step added
+     */
+    public Script pause(Duration duration) {
+        return then(Steps.pause(requirePositive(duration, "duration")));
+    }
+
+    /**
+     * Answers every line the client sends, until it closes: each line goes through {@code responder}, and
+     * its result is sent back as a line. A {@code null} result sends nothing. Ends the script.
+     *
+     * @param responder gives the answer to a line
+     * @return the script with this step added
+     */
+    public Script answerLines(Function<String, String> responder) {
+        Objects.requireNonNull(responder, "responder");
+        return then(Steps.answerLines(responder));
+    }
+
+    /**
+     * Sends back every byte the client sends, until it closes. Ends the script.
+     *
+     * @return the script with this step added
+     */
+    public Script echo() {
+        return then(Steps.echo());
+    }
+
+    /**
+     * Runs custom code with the connection's recorded streams, for what the other steps do not cover.
+     *
+     * @param handler the code to run
+     * @return the script with this step added
+     */
+    public Script handle(ConnectionHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        return then(Steps.handle(handler));
+    }
+
+    // ---- delivery faults ----
+
+    /**
+     * Makes the following sends trickle: {@code chunkSize} bytes, then a pause of {@code interval}, and so
+     * on.
+     *
+     * @param chunkSize how many bytes to write at a time
+     * @param interval the pause between writes
+     * @return the script with this step added
+     */
+    public Script drip(int chunkSize, Duration interval) {
+        requirePositive(chunkSize, "chunkSize");
+        return then(Steps.drip(chunkSize, requirePositive(interval, "interval")));
+    }
+
+    /**
+     * Splits each of the following sends into separate writes of the given sizes; what remains after them
+     * goes in one last write.
+     *
+     * @param sizes the sizes of the writes, in bytes
+     * @return the script with this step added
+     */
+    public Script fragment(int... sizes) {
+        if (sizes.length == 0) {
+            throw new IllegalArgumentException("at least one fragment size is needed");
+        }
+        for (int size : sizes) {
+            requirePositive(size, "fragment size");
+        }
+        return then(Steps.fragment(sizes));
+    }
+
+    /**
+     * Makes the following sends go out whole again, after {@link #drip} or {@link #fragment}.
+     *
+     * @return the script with this step added
+     */
+    public Script deliverWhole() {
+        return then(Steps.deliverWhole());
+    }
+
+    /**
+     * Closes the connection (FIN) as soon as {@code byteCount} more bytes have been sent; the rest of the
+     * send that crosses the limit is dropped, and so are the steps after it.
+     *
+     * @param byteCount how many bytes may still be sent
+     * @return the script with this step added
+     */
+    public Script closeAfterSending(long byteCount) {
+        requireNotNegative(byteCount, "byteCount");
+        return then(Steps.closeAfterSending(byteCount));
+    }
+
+    // ---- settings ----
+
+    /**
+     * Uses {@code lineEnding} for the following {@link #sendLine} and {@link #answerLines} steps.
+     *
+     * @param lineEnding the line ending, for example {@code "\n"}
+     * @return the script with this step added
+     */
+    public Script withLineEnding(String lineEnding) {
+        Objects.requireNonNull(lineEnding, "lineEnding");
+        return then(Steps.lineEnding(lineEnding));
+    }
+
+    /**
+     * Uses {@code timeout} for the following steps that wait for the client.
+     *
+     * @param timeout how long each such step waits at most
+     * @return the script with this step added
+     */
+    public Script withStepTimeout(Duration timeout) {
+        return then(Steps.stepTimeout(requirePositive(timeout, "timeout")));
+    }
+
+    // ---- ending ----
+
+    /**
+     * Shuts down the server's output (half-close, FIN): the client reads end-of-stream but may still send,
+     * and later steps may still read.
+     *
+     * @return the script with this step added
+     */
+    public Script shutdownOutput() {
+        return then(Steps.shutdownOutput());
+    }
+
+    /**
+     * Closes the connection normally (FIN). Ends the script.
+     *
+     * @return the script with this step added
+     */
+    public Script close() {
+        return then(Steps.close());
+    }
+
+    /**
+     * Resets the connection (RST, by closing with {@code SO_LINGER} 0): the client sees
+     * {@code Connection reset}. Ends the script.
+     *
+     * @return the script with this step added
+     */
+    public Script reset() {
+        return then(Steps.reset());
+    }
+
+    /**
+     * Never answers again: the server keeps the connection open, reading and recording, until the client
+     * gives up or the server is closed. Ends the script.
+     *
+     * @return the script with this step added
+     */
+    public Script stall() {
+        return then(Steps.stall());
+    }
+
+    /**
+     * Returns the descriptions of the steps, in order.
+     *
+     * @return one description per step
+     */
+    public List<String> describeSteps() {
+        return steps.stream().map(Step::description).toList();
+    }
+
+    List<Step> steps() {
+        return steps;
+    }
+
+    @Override
+    public String toString() {
+        return "Script" + describeSteps();
+    }
+
+    private static void requireNotNegative(long value, String name) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " must not be negative, was " + value);
+        }
+    }
+
+    private static void requirePositive(int value, String name) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+    }
+
+    private static Duration requirePositive(Duration value, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,263 @@
+package dev.tcpfixture.internal;
+
+import dev.tcpfixture.RecordedConnection;
+import dev.tcpfixture.ScriptFailure;
+import dev.tcpfixture.Side;
+import dev.tcpfixture.TranscriptEvent;
+import dev.tcpfixture.TranscriptEvent.Kind;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.Charset;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The thread-safe record of one connection. Memory stays bounded: at most {@code recordingLimit} bytes per
+ * direction are kept, and once {@link #MAX_EVENTS} events exist, consecutive data events are merged.
+ */
+final class ConnectionRecorder implements RecordedConnection {
+
+    static final int MAX_EVENTS = 10_000;
+
+    private final int id;
+    private final InetSocketAddress remoteAddress;
+    private final InetSocketAddress localAddress;
+    private final Instant acceptedAt;
+    private final long acceptedNanos;
+    private final int recordingLimit;
+    private final Charset charset;
+
+    private final List<TranscriptEvent> events = new ArrayList<>();
+    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream sent = new ByteArrayOutputStream();
+    private final List<ScriptFailure> failures = new ArrayList<>();
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private long receivedCount;
+    private long sentCount;
+    private boolean receivedTruncated;
+    private boolean sentTruncated;
+    private Side closedFirstBy;
+    private boolean clientGone;
+    private boolean serverClosed;
+
+    ConnectionRecorder(int id, InetSocketAddress remoteAddress, InetSocketAddress localAddress,
+            int recordingLimit, Charset charset) {
+        this.id = id;
+        this.remoteAddress = remoteAddress;
+        this.localAddress = localAddress;
+        this.acceptedAt = Instant.now();
+        this.acceptedNanos = System.nanoTime();
+        this.recordingLimit = recordingLimit;
+        this.charset = charset;
+        add(Kind.ACCEPTED, null, "accepted from " + Transcripts.address(remoteAddress));
+    }
+
+    InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    Charset charset() {
+        return charset;
+    }
+
+    synchronized void received(byte[] buffer, int offset, int length) {
+        receivedCount += length;
+        int room = recordingLimit - received.size();
+        int kept = Math.max(0, Math.min(room, length));
+        if (kept > 0) {
+            received.write(buffer, offset, kept);
+            addData(Kind.RECEIVED, Arrays.copyOfRange(buffer, offset, offset + kept));
+        }
+        if (kept < length && !receivedTruncated) {
+            receivedTruncated = true;
+            add(Kind.NOTE, null, "recording limit of " + recordingLimit
+                    + " received bytes reached; further bytes are counted, not kept");
+        }
+    }
+
+    synchronized void sent(byte[] buffer, int offset, int length) {
+        sentCount += length;
+        int room = recordingLimit - sent.size();
+        int kept = Math.max(0, Math.min(room, length));
+        if (kept > 0) {
+            sent.write(buffer, offset, kept);
+            addData(Kind.SENT, Arrays.copyOfRange(buffer, offset, offset + kept));
+        }
+        if (kept < length && !sentTruncated) {
+            sentTruncated = true;
+            add(Kind.NOTE, null, "recording limit of " + recordingLimit
+                    + " sent bytes reached; further bytes are counted, not kept");
+        }
+    }
+
+    synchronized void note(String detail) {
+        add(Kind.NOTE, null, detail);
+    }
+
+    synchronized void clientClosed(boolean reset) {
+        if (clientGone) {
+            return;
+        }
+        clientGone = true;
+        if (closedFirstBy == null) {
+            closedFirstBy = Side.CLIENT;
+        }
+        add(reset ? Kind.CLIENT_RESET : Kind.CLIENT_CLOSED, null,
+                reset ? "client reset the connection" : "client closed its side (end of stream)");
+        ended.countDown();
+    }
+
+    synchronized void serverHalfClosed() {
+        add(Kind.SERVER_HALF_CLOSED, null, "server shut down its output (half-close)");
+    }
+
+    synchronized void serverClosed(boolean reset, String detail) {
+        if (serverClosed) {
+            return;
+        }
+        serverClosed = true;
+        if (closedFirstBy == null) {
+            closedFirstBy = Side.SERVER;
+        }
+        add(reset ? Kind.SERVER_RESET : Kind.SERVER_CLOSED, null, detail);
+        ended.countDown();
+    }
+
+    ScriptFailure fail(String step, String message, Throwable cause) {
+        ScriptFailure failure;
+        synchronized (this) {
+            add(Kind.FAILURE, null, message);
+            failure = new ScriptFailure(id, step, message, transcript(), cause);
+            failures.add(failure);
+        }
+        return failure;
+    }
+
+    private void addData(Kind kind, byte[] data) {
+        if (events.size() >= MAX_EVENTS) {
+            TranscriptEvent last = events.get(events.size() - 1);
+            if (last.kind() == kind) {
+                byte[] merged = Arrays.copyOf(last.data(), last.data().length + data.length);
+                System.arraycopy(data, 0, merged, last.data().length, data.length);
+                events.set(events.size() - 1,
+                        new TranscriptEvent(kind, last.time(), last.elapsed(), merged, last.detail()));
+                return;
+            }
+        }
+        add(kind, data, null);
+    }
+
+    private void add(Kind kind, byte[] data, String detail) {
+        events.add(new TranscriptEvent(kind, Instant.now(), Duration.ofNanos(System.nanoTime() - acceptedNanos),
+                data, detail));
+    }
+
+    @Override
+    public int id() {
+        return id;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public Instant acceptedAt() {
+        return acceptedAt;
+    }
+
+    @Override
+    public synchronized byte[] received() {
+        return received.toByteArray();
+    }
+
+    @Override
+    public String receivedText() {
+        return new String(received(), charset);
+    }
+
+    @Override
+    public List<String> receivedLines() {
+        String text = receivedText();
+        List<String> lines = new ArrayList<>();
+        int start = 0;
+        for (int newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', start)) {
+            int end = newline > start && text.charAt(newline - 1) == '\r' ? newline - 1 : newline;
+            lines.add(text.substring(start, end));
+            start = newline + 1;
+        }
+        return List.copyOf(lines);
+    }
+
+    @Override
+    public synchronized long receivedByteCount() {
+        return receivedCount;
+    }
+
+    @Override
+    public synchronized boolean receivedTruncated() {
+        return receivedTruncated;
+    }
+
+    @Override
+    public synchronized byte[] sent() {
+        return sent.toByteArray();
+    }
+
+    @Override
+    public String sentText() {
+        return new String(sent(), charset);
+    }
+
+    @Override
+    public synchronized long sentByteCount() {
+        return sentCount;
+    }
+
+    @Override
+    public synchronized List<TranscriptEvent> events() {
+        return List.copyOf(events);
+    }
+
+    @Override
+    public synchronized Optional<Side> closedFirstBy() {
+        return Optional.ofNullable(closedFirstBy);
+    }
+
+    @Override
+    public synchronized boolean isClientConnected() {
+        return !clientGone && !serverClosed;
+    }
+
+    @Override
+    public synchronized boolean isOpen() {
+        return !serverClosed;
+    }
+
+    @Override
+    public boolean awaitClosed(Duration timeout) throws InterruptedException {
+        return ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public synchronized List<ScriptFailure> failures() {
+        return List.copyOf(failures);
+    }
+
+    @Override
+    public synchronized String transcript() {
+        return Transcripts.render(this, events, receivedCount, sentCount);
+    }
+
+    @Override
+    public String toString() {
+        return "RecordedConnection #" + id + " from " + Transcripts.address(remoteAddress);
+    }
+}

@@ -1,0 +1,502 @@
+package dev.tcpfixture.internal;
+
+import dev.tcpfixture.Exchange;
+import dev.tcpfixture.RecordedConnection;
+import dev.tcpfixture.internal.ConnectionEndedException.Reason;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.Charset;
+import java.time.Duration;
+import java.util.Arrays;
+
+/**
+ * The server's side of one connection while its script runs: buffered, recorded reads with deadlines,
+ * paced writes, closing, and the state that steps change (line ending, step timeout, delivery, send limit).
+ * Used by one worker thread; only {@link #isBusy()} and {@link #closeForShutdown()} are called from others.
+ */
+public final class Session implements Exchange {
+
+    /** What the worker is doing, for deciding when the server is quiet. */
+    enum Activity { BUSY, WAITING_FOR_CLIENT, DELAYING, DONE }
+
+    private static final long NO_DEADLINE = Long.MAX_VALUE;
+
+    private final Socket socket;
+    private final InputStream socketInput;
+    private final OutputStream socketOutput;
+    private final ConnectionRecorder recorder;
+    private final ServerEngine engine;
+    private final Object closeLock = new Object();
+
+    private byte[] buffer = new byte[8_192];
+    private int start;
+    private int end;
+    private boolean endOfStream;
+    private boolean outputShut;
+    private boolean closed;
+
+    private Duration stepTimeout;
+    private String lineEnding = "\r\n";
+    private Delivery delivery = Delivery.WHOLE;
+    private long sendLimit = -1;
+    private volatile Activity activity = Activity.BUSY;
+
+    private final InputStream exchangeInput = new ExchangeInput();
+    private final OutputStream exchangeOutput = new ExchangeOutput();
+
+    Session(Socket socket, ConnectionRecorder recorder, ServerEngine engine) throws IOException {
+        this.socket = socket;
+        this.socketInput = socket.getInputStream();
+        this.socketOutput = socket.getOutputStream();
+        this.recorder = recorder;
+        this.engine = engine;
+        this.stepTimeout = engine.settings().stepTimeout();
+    }
+
+    // ---- state that steps change ----
+
+    Duration stepTimeout() {
+        return stepTimeout;
+    }
+
+    void stepTimeout(Duration timeout) {
+        this.stepTimeout = timeout;
+    }
+
+    String lineEnding() {
+        return lineEnding;
+    }
+
+    void lineEnding(String ending) {
+        this.lineEnding = ending;
+    }
+
+    void delivery(Delivery delivery) {
+        this.delivery = delivery;
+    }
+
+    void sendLimit(long bytes) {
+        this.sendLimit = bytes;
+    }
+
+    Charset charset() {
+        return recorder.charset();
+    }
+
+    ConnectionRecorder recorder() {
+        return recorder;
+    }
+
+    void note(String detail) {
+        recorder.note(detail);
+    }
+
+    void activity(Activity activity) {
+        this.activity = activity;
+        engine.activityChanged();
+    }
+
+    boolean isBusy() {
+        Activity now = activity;
+        if (now == Activity.BUSY) {
+            return true;
+        }
+        if (now == Activity.WAITING_FOR_CLIENT) {
+            try {
+                return start < end || socketInput.available() > 0;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    boolean isClosed() {
+        synchronized (closeLock) {
+            return closed;
+        }
+    }
+
+    // ---- reading ----
+
+    long deadlineAfter(Duration timeout) {
+        long nanos = timeout.toNanos();
+        long now = System.nanoTime();
+        return nanos >= NO_DEADLINE - now ? NO_DEADLINE : now + nanos;
+    }
+
+    /**
+     * Reads more bytes into the buffer.
+     *
+     * @return {@code false} at end of stream
+     */
+    private boolean fill(long deadline) throws IOException {
+        if (endOfStream) {
+            return false;
+        }
+        makeRoom();
+        int timeoutMillis = 0;
+        if (deadline != NO_DEADLINE) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                throw new SocketTimeoutException("step timeout");
+            }
+            timeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (remaining + 999_999) / 1_000_000));
+        }
+        int count;
+        activity(Activity.WAITING_FOR_CLIENT);
+        try {
+            socket.setSoTimeout(timeoutMillis);
+            count = socketInput.read(buffer, end, buffer.length - end);
+        } catch (SocketTimeoutException e) {
+            throw e;
+        } catch (IOException e) {
+            throw ended(e);
+        } finally {
+            activity = Activity.BUSY;
+        }
+        if (count < 0) {
+            endOfStream = true;
+            recorder.clientClosed(false);
+            return false;
+        }
+        recorder.received(buffer, end, count);
+        end += count;
+        return true;
+    }
+
+    private void makeRoom() {
+        if (start == end) {
+            start = 0;
+            end = 0;
+        }
+        if (end < buffer.length) {
+            return;
+        }
+        int used = end - start;
+        if (start > 0) {
+            System.arraycopy(buffer, start, buffer, 0, used);
+            start = 0;
+            end = used;
+        } else {
+            int limit = Math.max(8_192, engine.settings().lineLimit() + 2);
+            buffer = Arrays.copyOf(buffer, Math.min(limit, buffer.length * 2));
+            if (end == buffer.length) {
+                // the line limit is reached: callers check it before asking for more
+                buffer = Arrays.copyOf(buffer, buffer.length + 8_192);
+            }
+        }
+    }
+
+    private IOException ended(IOException cause) {
+        if (engine.isShuttingDown() || isClosed()) {
+            return new ConnectionEndedException(isClosed() && !engine.isShuttingDown()
+                    ? Reason.SCRIPT_CLOSED : Reason.SERVER_SHUTDOWN, cause);
+        }
+        if (cause instanceof SocketException) {
+            recorder.clientClosed(true);
+            return new ConnectionEndedException(Reason.CLIENT_RESET, cause);
+        }
+        return cause;
+    }
+
+    /**
+     * Reads one line without its line ending ({@code \n} or {@code \r\n}).
+     *
+     * @return the line, or {@code null} if the stream ended first
+     * @throws LineTooLongException if the line exceeds the server's line limit
+     */
+    String readLine(long deadline) throws IOException {
+        int scanned = start;
+        while (true) {
+            for (int i = scanned; i < end; i++) {
+                if (buffer[i] == '\n') {
+                    int lineEnd = i > start && buffer[i - 1] == '\r' ? i - 1 : i;
+                    String line = new String(buffer, start, lineEnd - start, charset());
+                    start = i + 1;
+                    return line;
+                }
+            }
+            scanned = end;
+            if (end - start > engine.settings().lineLimit()) {
+                throw new LineTooLongException(engine.settings().lineLimit());
+            }
+            if (!fill(deadline)) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * Reads exactly {@code count} bytes, or fewer if the stream ends first.
+     */
+    byte[] readBytes(int count, long deadline) throws IOException {
+        byte[] result = new byte[count];
+        int read = 0;
+        while (read < count) {
+            if (start == end && !fill(deadline)) {
+                return Arrays.copyOf(result, read);
+            }
+            int chunk = Math.min(count - read, end - start);
+            System.arraycopy(buffer, start, result, read, chunk);
+            start += chunk;
+            read += chunk;
+        }
+        return result;
+    }
+
+    /**
+     * Skips {@code count} bytes without keeping them beyond the recording.
+     *
+     * @return how many bytes were skipped, fewer than {@code count} if the stream ended
+     */
+    long skipBytes(long count, long deadline) throws IOException {
+        long skipped = 0;
+        while (skipped < count) {
+            if (start == end && !fill(deadline)) {
+                return skipped;
+            }
+            int chunk = (int) Math.min(count - skipped, end - start);
+            start += chunk;
+            skipped += chunk;
+        }
+        return skipped;
+    }
+
+    /**
+     * Reads whatever arrives next, up to the buffer size.
+     *
+     * @return the bytes, or {@code null} at end of stream
+     */
+    byte[] readSome(long deadline) throws IOException {
+        if (start == end && !fill(deadline)) {
+            return null;
+        }
+        byte[] chunk = Arrays.copyOfRange(buffer, start, end);
+        start = end;
+        return chunk;
+    }
+
+    /**
+     * Returns the bytes received but not yet used by a step, escaped for display.
+     */
+    String unread() {
+        return '"' + Transcripts.escape(buffer, start, Math.min(end, start + Transcripts.MAX_BYTES_PER_EVENT)) + '"';
+    }
+
+    boolean hasUnread() {
+        return start < end;
+    }
+
+    /**
+     * Reads and records everything until the client closes the connection or the server shuts down; then
+     * closes the server's side too.
+     */
+    void drain() throws IOException {
+        start = end;
+        while (fill(NO_DEADLINE)) {
+            start = end;
+        }
+        close("server closed the connection after the client did");
+    }
+
+    // ---- writing ----
+
+    void send(byte[] data) throws IOException {
+        int length = data.length;
+        boolean limitReached = false;
+        if (sendLimit >= 0 && length >= sendLimit) {
+            length = (int) sendLimit;
+            limitReached = true;
+        }
+        if (length > 0) {
+            delivery.deliver(this, data, length);
+        }
+        if (sendLimit >= 0) {
+            sendLimit -= length;
+        }
+        if (limitReached) {
+            close("server closed the connection after the send limit was reached");
+            throw new ConnectionEndedException(Reason.SCRIPT_CLOSED, null);
+        }
+    }
+
+    void write(byte[] data, int offset, int length) throws IOException {
+        try {
+            socketOutput.write(data, offset, length);
+            socketOutput.flush();
+        } catch (IOException e) {
+            IOException ended = ended(e);
+            if (ended instanceof ConnectionEndedException gone && gone.reason() == Reason.CLIENT_RESET) {
+                recorder.note("could not send " + length + " bytes: the client is gone (" + e.getMessage() + ")");
+            }
+            throw ended;
+        }
+        recorder.sent(data, offset, length);
+    }
+
+    /**
+     * Waits for {@code duration}, or less if the server shuts down.
+     *
+     * @throws ConnectionEndedException if the server shut down while waiting
+     */
+    void delay(Duration duration) throws IOException {
+        activity(Activity.DELAYING);
+        try {
+            if (engine.awaitShutdown(duration)) {
+                throw new ConnectionEndedException(Reason.SERVER_SHUTDOWN, null);
+            }
+        } finally {
+            activity = Activity.BUSY;
+        }
+    }
+
+    // ---- closing ----
+
+    void shutdownOutput() throws IOException {
+        if (!outputShut) {
+            outputShut = true;
+            socket.shutdownOutput();
+            recorder.serverHalfClosed();
+        }
+    }
+
+    void close(String detail) throws IOException {
+        synchronized (closeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            if (!outputShut && !socket.isOutputShutdown()) {
+                socket.shutdownOutput();
+            }
+            // read what already arrived, so that closing sends FIN rather than RST for unread data
+            while (socketInput.available() > 0 && fillQuietly()) {
+                start = end;
+            }
+        } catch (IOException ignored) {
+            // the client may be gone already; closing below is all that matters
+        } finally {
+            socket.close();
+            recorder.serverClosed(false, detail);
+        }
+    }
+
+    private boolean fillQuietly() throws IOException {
+        return !endOfStream && fill(System.nanoTime() + 1_000_000L);
+    }
+
+    void reset() throws IOException {
+        synchronized (closeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            socket.setSoLinger(true, 0);
+        } finally {
+            socket.close();
+            recorder.serverClosed(true, "server reset the connection (RST)");
+        }
+    }
+
+    /** Closes the socket from another thread because the server shuts down. */
+    void closeForShutdown() {
+        synchronized (closeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing more to do
+        }
+        recorder.serverClosed(false, "server closed the connection (server shut down)");
+    }
+
+    void done() {
+        activity(Activity.DONE);
+    }
+
+    // ---- Exchange ----
+
+    @Override
+    public InputStream input() {
+        return exchangeInput;
+    }
+
+    @Override
+    public OutputStream output() {
+        return exchangeOutput;
+    }
+
+    @Override
+    public String readLine() throws IOException {
+        return readLine(deadlineAfter(stepTimeout));
+    }
+
+    @Override
+    public void sendLine(String line) throws IOException {
+        send((line + lineEnding).getBytes(charset()));
+    }
+
+    @Override
+    public Socket socket() {
+        return socket;
+    }
+
+    @Override
+    public RecordedConnection connection() {
+        return recorder;
+    }
+
+    /** Input for handlers: buffered bytes first, then the socket; reads time out after the step timeout. */
+    private final class ExchangeInput extends InputStream {
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] target, int offset, int length) throws IOException {
+            if (length == 0) {
+                return 0;
+            }
+            if (start == end && !fill(deadlineAfter(stepTimeout))) {
+                return -1;
+            }
+            int chunk = Math.min(length, end - start);
+            System.arraycopy(buffer, start, target, offset, chunk);
+            start += chunk;
+            return chunk;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return end - start;
+        }
+    }
+
+    /** Output for handlers: every write is sent at once with the current delivery, and recorded. */
+    private final class ExchangeOutput extends OutputStream {
+        @Override
+        public void write(int b) throws IOException {
+            send(new byte[] {(byte) b});
+        }
+
+        @Override
+        public void write(byte[] data, int offset, int length) throws IOException {
+            send(Arrays.copyOfRange(data, offset, offset + length));
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.tcpfixture.internal;
+
+import java.io.IOException;
+
+/**
+ * One step of a script, run by the connection's worker thread.
+ */
+public interface Step {
+
+    /**
+     * Runs the step on the connection.
+     *
+     * @param session the connection
+     * @throws ExpectationFailure if the client did not do what the step expects
+     * @throws IOException if the connection fails or ends
+     */
+    void run(Session session) throws ExpectationFailure, IOException;
+
+    /**
+     * Describes the step for transcripts and failure messages, for example {@code expect line "QUIT"}.
+     *
+     * @return the description
+     */
+    String description();
+
+    /**
+     * Returns whether the step waits for input the client must send; if the connection ends while it waits,
+     * that is a failure.
+     *
+     * @return {@code true} for expectations
+     */
+    default boolean expectsInput() {
+        return false;
+    }
+
+    /**
+     * Returns whether no step may follow this one, because it ends the conversation.
+     *
+     * @return {@code true} for closing, resetting, stalling and loops that run until the client closes
+     */
+    default boolean isFinal() {
+        return false;
+    }
+}

@@ -1,0 +1,422 @@
+package dev.tcpfixture.internal;
+
+import dev.tcpfixture.ConnectionHandler;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * Factories for every kind of {@link Step}.
+ */
+public final class Steps {
+
+    private Steps() {
+    }
+
+    /**
+     * Sends bytes.
+     *
+     * @param data the bytes
+     * @param description how to describe them
+     * @return the step
+     */
+    public static Step send(byte[] data, String description) {
+        byte[] copy = data.clone();
+        return new Simple("send " + description, session -> session.send(copy));
+    }
+
+    /**
+     * Sends text in the server's charset.
+     *
+     * @param text the text
+     * @return the step
+     */
+    public static Step sendText(String text) {
+        return new Simple("send \"" + escape(text) + '"',
+                session -> session.send(text.getBytes(session.charset())));
+    }
+
+    /**
+     * Sends text and the current line ending.
+     *
+     * @param line the line
+     * @return the step
+     */
+    public static Step sendLine(String line) {
+        return new Simple("send line \"" + escape(line) + '"',
+                session -> session.send((line + session.lineEnding()).getBytes(session.charset())));
+    }
+
+    /**
+     * Sends pseudo-random bytes from a seeded generator, so that runs repeat.
+     *
+     * @param count how many bytes
+     * @param seed the seed
+     * @return the step
+     */
+    public static Step sendRandomBytes(int count, long seed) {
+        return new Simple("send " + count + " random bytes (seed " + seed + ")", session -> {
+            byte[] data = new byte[count];
+            new Random(seed).nextBytes(data);
+            session.send(data);
+        });
+    }
+
+    /**
+     * Expects exactly these bytes next.
+     *
+     * @param expected the bytes
+     * @return the step
+     */
+    public static Step expectBytes(byte[] expected) {
+        byte[] copy = expected.clone();
+        String shown = '"' + Transcripts.escape(copy) + '"';
+        return new Expectation("expect bytes " + shown, session -> {
+            byte[] actual = readBytes(session, copy.length, "bytes " + shown);
+            if (!Arrays.equals(copy, actual)) {
+                throw new ExpectationFailure("expected bytes " + shown + ", but received \""
+                        + Transcripts.escape(actual) + '"');
+            }
+        });
+    }
+
+    /**
+     * Expects a line equal to {@code expected}.
+     *
+     * @param expected the line, without line ending
+     * @return the step
+     */
+    public static Step expectLine(String expected) {
+        String shown = "line \"" + escape(expected) + '"';
+        return new Expectation("expect " + shown, session -> {
+            String actual = readLine(session, shown);
+            if (!expected.equals(actual)) {
+                throw new ExpectationFailure("expected " + shown + ", but received line \"" + escape(actual) + '"');
+            }
+        });
+    }
+
+    /**
+     * Expects a line that the predicate accepts.
+     *
+     * @param condition the predicate
+     * @param description what the predicate checks, for messages
+     * @return the step
+     */
+    public static Step expectLine(Predicate<String> condition, String description) {
+        String shown = "a line that " + description;
+        return new Expectation("expect " + shown, session -> {
+            String actual = readLine(session, shown);
+            if (!condition.test(actual)) {
+                throw new ExpectationFailure("expected " + shown + ", but received line \"" + escape(actual) + '"');
+            }
+        });
+    }
+
+    /**
+     * Reads one line and ignores it.
+     *
+     * @return the step
+     */
+    public static Step skipLine() {
+        return new Expectation("skip a line", session -> readLine(session, "a line"));
+    }
+
+    /**
+     * Reads lines up to and including the first that the predicate accepts.
+     *
+     * @param condition the predicate
+     * @param description what the predicate checks, for messages
+     * @return the step
+     */
+    public static Step skipLinesThrough(Predicate<String> condition, String description) {
+        String shown = "a line that " + description;
+        return new Expectation("skip lines through " + shown, session -> {
+            long deadline = session.deadlineAfter(session.stepTimeout());
+            while (!condition.test(readLine(session, shown, deadline))) {
+                // keep skipping
+            }
+        });
+    }
+
+    /**
+     * Reads {@code count} bytes and ignores them.
+     *
+     * @param count how many bytes
+     * @return the step
+     */
+    public static Step skipBytes(long count) {
+        return new Expectation("skip " + count + " bytes", session -> {
+            String what = count + " bytes";
+            try {
+                long skipped = session.skipBytes(count, session.deadlineAfter(session.stepTimeout()));
+                if (skipped < count) {
+                    throw new ExpectationFailure("expected " + what + ", but the client closed the connection after "
+                            + skipped);
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                throw timedOut(session, what);
+            }
+        });
+    }
+
+    /**
+     * Waits before the next step.
+     *
+     * @param duration how long
+     * @return the step
+     */
+    public static Step pause(Duration duration) {
+        return new Simple("pause " + duration.toMillis() + " ms", session -> session.delay(duration));
+    }
+
+    /**
+     * Answers every line the client sends with the function's result, until the client closes.
+     *
+     * @param responder gives the answer to a line, or {@code null} for none
+     * @return the step
+     */
+    public static Step answerLines(Function<String, String> responder) {
+        return new Final("answer each line", session -> {
+            String line;
+            while ((line = session.readLine(session.deadlineAfter(Duration.ofNanos(Long.MAX_VALUE)))) != null) {
+                String answer = responder.apply(line);
+                if (answer != null) {
+                    session.send((answer + session.lineEnding()).getBytes(session.charset()));
+                }
+            }
+            session.close("server closed the connection after the client did");
+        });
+    }
+
+    /**
+     * Sends back every byte the client sends, until the client closes.
+     *
+     * @return the step
+     */
+    public static Step echo() {
+        return new Final("echo", session -> {
+            byte[] chunk;
+            while ((chunk = session.readSome(session.deadlineAfter(Duration.ofNanos(Long.MAX_VALUE)))) != null) {
+                session.send(chunk);
+            }
+            session.close("server closed the connection after the client did");
+        });
+    }
+
+    /**
+     * Runs custom code on the connection.
+     *
+     * @param handler the code
+     * @return the step
+     */
+    public static Step handle(ConnectionHandler handler) {
+        return new Simple("custom handler " + handler, session -> {
+            try {
+                handler.handle(session);
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new HandlerException(e);
+            }
+        });
+    }
+
+    /**
+     * Shuts down the server's output (half-close).
+     *
+     * @return the step
+     */
+    public static Step shutdownOutput() {
+        return new Simple("shut down output (half-close)", Session::shutdownOutput);
+    }
+
+    /**
+     * Closes the connection with FIN.
+     *
+     * @return the step
+     */
+    public static Step close() {
+        return new Final("close", session -> session.close("server closed the connection"));
+    }
+
+    /**
+     * Resets the connection with RST.
+     *
+     * @return the step
+     */
+    public static Step reset() {
+        return new Final("reset", Session::reset);
+    }
+
+    /**
+     * Never answers again: reads and records until the client gives up or the server shuts down.
+     *
+     * @return the step
+     */
+    public static Step stall() {
+        return new Final("stall", session -> {
+            session.note("stalling: the server reads but never answers");
+            session.drain();
+        });
+    }
+
+    /**
+     * Sends the following sends in timed chunks.
+     *
+     * @param chunkSize bytes per chunk
+     * @param interval pause between chunks
+     * @return the step
+     */
+    public static Step drip(int chunkSize, Duration interval) {
+        Delivery delivery = new Delivery.Drip(chunkSize, interval);
+        return new Simple("deliver " + delivery.describe(), session -> session.delivery(delivery));
+    }
+
+    /**
+     * Splits the following sends into writes of these sizes.
+     *
+     * @param sizes the sizes
+     * @return the step
+     */
+    public static Step fragment(int[] sizes) {
+        Delivery delivery = new Delivery.Fragments(sizes);
+        return new Simple("deliver " + delivery.describe(), session -> session.delivery(delivery));
+    }
+
+    /**
+     * Sends the following sends whole again.
+     *
+     * @return the step
+     */
+    public static Step deliverWhole() {
+        return new Simple("deliver whole writes", session -> session.delivery(Delivery.WHOLE));
+    }
+
+    /**
+     * Closes the connection once this many more bytes are sent, dropping the rest.
+     *
+     * @param bytes how many bytes may still be sent
+     * @return the step
+     */
+    public static Step closeAfterSending(long bytes) {
+        return new Simple("close after sending " + bytes + " more bytes", session -> session.sendLimit(bytes));
+    }
+
+    /**
+     * Uses another line ending for the following lines sent.
+     *
+     * @param lineEnding the line ending
+     * @return the step
+     */
+    public static Step lineEnding(String lineEnding) {
+        return new Simple("use line ending \"" + escape(lineEnding) + '"', session -> session.lineEnding(lineEnding));
+    }
+
+    /**
+     * Uses another timeout for the following steps that wait for the client.
+     *
+     * @param timeout the timeout
+     * @return the step
+     */
+    public static Step stepTimeout(Duration timeout) {
+        return new Simple("use step timeout " + timeout.toMillis() + " ms", session -> session.stepTimeout(timeout));
+    }
+
+    // ---- helpers ----
+
+    static String escape(String text) {
+        return text == null ? "null" : Transcripts.escape(text.getBytes(Charset.forName("UTF-8")));
+    }
+
+    private static String readLine(Session session, String what) throws ExpectationFailure, IOException {
+        return readLine(session, what, session.deadlineAfter(session.stepTimeout()));
+    }
+
+    private static String readLine(Session session, String what, long deadline)
+            throws ExpectationFailure, IOException {
+        try {
+            String line = session.readLine(deadline);
+            if (line == null) {
+                throw new ExpectationFailure("expected " + what + ", but the client closed the connection"
+                        + (session.hasUnread() ? " after sending the partial line " + session.unread() : ""));
+            }
+            return line;
+        } catch (java.net.SocketTimeoutException e) {
+            throw timedOut(session, what);
+        } catch (LineTooLongException e) {
+            throw new ExpectationFailure("expected " + what + ", but " + e.getMessage());
+        }
+    }
+
+    private static byte[] readBytes(Session session, int count, String what) throws ExpectationFailure, IOException {
+        try {
+            byte[] actual = session.readBytes(count, session.deadlineAfter(session.stepTimeout()));
+            if (actual.length < count) {
+                throw new ExpectationFailure("expected " + what + ", but the client closed the connection after "
+                        + "sending \"" + Transcripts.escape(actual) + '"');
+            }
+            return actual;
+        } catch (java.net.SocketTimeoutException e) {
+            throw timedOut(session, what);
+        }
+    }
+
+    private static ExpectationFailure timedOut(Session session, String what) {
+        return new ExpectationFailure("expected " + what + " within " + session.stepTimeout().toMillis()
+                + " ms, but " + (session.hasUnread() ? "only " + session.unread() + " came" : "nothing came"));
+    }
+
+    /** The body of a step. */
+    @FunctionalInterface
+    interface Action {
+        void run(Session session) throws ExpectationFailure, IOException;
+    }
+
+    /** A step that does not wait for the client. */
+    private record Simple(String description, Action action) implements Step {
+        @Override
+        public void run(Session session) throws ExpectationFailure, IOException {
+            action.run(session);
+        }
+    }
+
+    /** A step that waits for input the client must send. */
+    private record Expectation(String description, Action action) implements Step {
+        @Override
+        public void run(Session session) throws ExpectationFailure, IOException {
+            action.run(session);
+        }
+
+        @Override
+        public boolean expectsInput() {
+            return true;
+        }
+    }
+
+    /** A step after which no other may come. */
+    private record Final(String description, Action action) implements Step {
+        @Override
+        public void run(Session session) throws ExpectationFailure, IOException {
+            action.run(session);
+        }
+
+        @Override
+        public boolean isFinal() {
+            return true;
+        }
+    }
+
+    /** Carries a checked exception thrown by a {@link ConnectionHandler}. */
+    static final class HandlerException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        HandlerException(Exception cause) {
+            super(cause);
+        }
+    }
+}
