@@ -2,7 +2,6 @@ package dev.tcpfixture;
 
 import dev.tcpfixture.internal.Step;
 import dev.tcpfixture.internal.Steps;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -129,14 +128,15 @@ public final class Script {
     }
 
     /**
-     * Expects exactly this text next from the client, encoded with UTF-8.
+     * Expects exactly this text next from the client, encoded with the server's charset (UTF-8 unless
+     * configured).
      *
      * @param expected the text the client must send, line endings included
      * @return the script with this step added
      */
     public Script expect(String expected) {
         Objects.requireNonNull(expected, "expected");
-        return then(Steps.expectBytes(expected.getBytes(StandardCharsets.UTF_8)));
+        return then(Steps.expectText(expected));
     }
 
     /**

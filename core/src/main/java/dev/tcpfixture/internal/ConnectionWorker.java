@@ -43,7 +43,7 @@ final class ConnectionWorker implements Runnable {
                 return;
             } catch (ConnectionEndedException ended) {
                 if (step.expectsInput() && ended.reason() != Reason.SCRIPT_CLOSED) {
-                    recorder.fail(step.description(), "step \"" + step.description() + "\" was cut short: "
+                    recorder.fail(step.description(), "expected " + step.expectation() + ", but "
                             + ended.reason().description() + " first", null);
                 } else if (ended.reason() != Reason.SCRIPT_CLOSED) {
                     recorder.note("script stopped at \"" + step.description() + "\": "

@@ -10,6 +10,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +45,7 @@ public final class ServerEngine implements AutoCloseable {
     private final ServerSettings settings;
     private final String threadPrefix;
     private final Object lock = new Object();
+    private final Object sessionsLock = new Object();
     private final Object activityMonitor = new Object();
     private final CountDownLatch shutdown = new CountDownLatch(1);
     private final ConcurrentLinkedQueue<List<Step>> scripts = new ConcurrentLinkedQueue<>();
@@ -59,8 +62,8 @@ public final class ServerEngine implements AutoCloseable {
     private volatile List<Step> defaultScript = List.of();
     private volatile ConnectionMode mode;
     private volatile boolean shuttingDown;
-    private ServerSocket listener;
-    private Thread acceptor;
+    private Acceptor acceptor;
+    private ServerSocketChannel blackhole;
     private final List<Socket> fillers = new ArrayList<>();
 
     private ServerEngine(ServerSettings settings) throws IOException {
@@ -176,12 +179,10 @@ public final class ServerEngine implements AutoCloseable {
         closeEndpoint();
         mode = newMode;
         if (accepting) {
-            listener = newListener(settings.backlog());
-            ServerSocket acceptingListener = listener;
-            acceptor = newThread(threadPrefix + "-acceptor", () -> acceptLoop(acceptingListener));
-            acceptor.start();
+            acceptor = Acceptor.start(new InetSocketAddress(settings.bindAddress(), port), settings.backlog(),
+                    this::newThread, threadPrefix + "-acceptor", this::accepted);
         } else if (newMode == ConnectionMode.CONNECT_TIMEOUT) {
-            listener = newListener(1);
+            blackhole = Acceptor.bindListener(new InetSocketAddress(settings.bindAddress(), port), 1);
             fillBacklog();
         }
     }
@@ -189,18 +190,6 @@ public final class ServerEngine implements AutoCloseable {
     private static boolean accepts(ConnectionMode mode) {
         return mode == ConnectionMode.ACCEPT || mode == ConnectionMode.ACCEPT_THEN_CLOSE
                 || mode == ConnectionMode.ACCEPT_THEN_RESET;
-    }
-
-    private ServerSocket newListener(int backlog) throws IOException {
-        ServerSocket socket = new ServerSocket();
-        try {
-            socket.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-            socket.bind(new InetSocketAddress(settings.bindAddress(), port), backlog);
-            return socket;
-        } catch (IOException | RuntimeException e) {
-            socket.close();
-            throw e;
-        }
     }
 
     /** With a backlog of one, the kernel queues two connections; after them it drops SYNs. */
@@ -221,33 +210,23 @@ public final class ServerEngine implements AutoCloseable {
             closeQuietly(filler);
         }
         fillers.clear();
-        if (listener != null) {
-            closeQuietly(listener);
-            listener = null;
+        if (blackhole != null) {
+            closeQuietly(blackhole);
+            blackhole = null;
         }
         if (acceptor != null) {
-            join(acceptor, System.nanoTime() + THREAD_STOP_TIMEOUT.toNanos());
+            acceptor.stop(System.nanoTime() + THREAD_STOP_TIMEOUT.toNanos());
             acceptor = null;
         }
     }
 
-    private void acceptLoop(ServerSocket serverSocket) {
-        while (!serverSocket.isClosed()) {
-            Socket socket;
-            try {
-                socket = serverSocket.accept();
-            } catch (IOException e) {
-                if (!serverSocket.isClosed()) {
-                    serverFailures.add(new ScriptFailure(0, "", "accepting a connection failed: " + e, "", e));
-                }
-                return;
-            }
-            try {
-                handleAccepted(socket);
-            } catch (IOException | RuntimeException e) {
-                closeQuietly(socket);
-                serverFailures.add(new ScriptFailure(0, "", "setting up an accepted connection failed: " + e, "", e));
-            }
+    private void accepted(SocketChannel channel) {
+        Socket socket = channel.socket();
+        try {
+            handleAccepted(socket);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(socket);
+            serverFailures.add(new ScriptFailure(0, "", "setting up an accepted connection failed: " + e, "", e));
         }
     }
 
@@ -259,16 +238,16 @@ public final class ServerEngine implements AutoCloseable {
         connections.add(recorder);
         ConnectionMode current = mode;
         if (current == ConnectionMode.ACCEPT_THEN_CLOSE) {
-            socket.close();
             recorder.serverClosed(false, "server closed the connection at once (mode ACCEPT_THEN_CLOSE)");
+            socket.close();
         } else if (current == ConnectionMode.ACCEPT_THEN_RESET) {
+            recorder.serverClosed(true, "server reset the connection at once (mode ACCEPT_THEN_RESET)");
             socket.setSoLinger(true, 0);
             socket.close();
-            recorder.serverClosed(true, "server reset the connection at once (mode ACCEPT_THEN_RESET)");
         } else {
             List<Step> steps = scripts.poll();
             Session session = new Session(socket, recorder, this);
-            synchronized (lock) {
+            synchronized (sessionsLock) {
                 if (shuttingDown) {
                     session.closeForShutdown();
                 } else {
@@ -393,7 +372,9 @@ public final class ServerEngine implements AutoCloseable {
             closeEndpoint();
             closeQuietly(portHolder);
             settle(SETTLE_ON_CLOSE);
-            shuttingDown = true;
+            synchronized (sessionsLock) {
+                shuttingDown = true;
+            }
         }
         shutdown.countDown();
         for (Session session : sessions) {

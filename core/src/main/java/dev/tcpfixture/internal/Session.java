@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.Charset;
 import java.time.Duration;
@@ -192,16 +191,18 @@ public final class Session implements Exchange {
         }
     }
 
+    /**
+     * Classifies an I/O error: the server closed the socket itself, or else the client is gone (a reset, or
+     * a write after the client closed).
+     */
     private IOException ended(IOException cause) {
         if (engine.isShuttingDown() || isClosed()) {
             return new ConnectionEndedException(isClosed() && !engine.isShuttingDown()
                     ? Reason.SCRIPT_CLOSED : Reason.SERVER_SHUTDOWN, cause);
         }
-        if (cause instanceof SocketException) {
-            recorder.clientClosed(true);
-            return new ConnectionEndedException(Reason.CLIENT_RESET, cause);
-        }
-        return cause;
+        boolean reset = String.valueOf(cause.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("reset");
+        recorder.clientClosed(reset);
+        return new ConnectionEndedException(reset ? Reason.CLIENT_RESET : Reason.CLIENT_CLOSED, cause);
     }
 
     /**
@@ -325,18 +326,20 @@ public final class Session implements Exchange {
         }
     }
 
+    /** Writes and records; recorded first, so that whatever the client sees is already in the record. */
     void write(byte[] data, int offset, int length) throws IOException {
+        recorder.sent(data, offset, length);
         try {
             socketOutput.write(data, offset, length);
             socketOutput.flush();
         } catch (IOException e) {
             IOException ended = ended(e);
-            if (ended instanceof ConnectionEndedException gone && gone.reason() == Reason.CLIENT_RESET) {
-                recorder.note("could not send " + length + " bytes: the client is gone (" + e.getMessage() + ")");
+            if (ended instanceof ConnectionEndedException gone && gone.reason() != Reason.SERVER_SHUTDOWN
+                    && gone.reason() != Reason.SCRIPT_CLOSED) {
+                recorder.note("the " + length + " bytes above did not reach the client: " + e.getMessage());
             }
             throw ended;
         }
-        recorder.sent(data, offset, length);
     }
 
     /**
@@ -372,6 +375,7 @@ public final class Session implements Exchange {
             }
             closed = true;
         }
+        recorder.serverClosed(false, detail);
         try {
             if (!outputShut && !socket.isOutputShutdown()) {
                 socket.shutdownOutput();
@@ -384,7 +388,6 @@ public final class Session implements Exchange {
             // the client may be gone already; closing below is all that matters
         } finally {
             socket.close();
-            recorder.serverClosed(false, detail);
         }
     }
 
@@ -399,11 +402,11 @@ public final class Session implements Exchange {
             }
             closed = true;
         }
+        recorder.serverClosed(true, "server reset the connection (RST)");
         try {
             socket.setSoLinger(true, 0);
         } finally {
             socket.close();
-            recorder.serverClosed(true, "server reset the connection (RST)");
         }
     }
 
@@ -415,12 +418,12 @@ public final class Session implements Exchange {
             }
             closed = true;
         }
+        recorder.serverClosed(false, "server closed the connection (server shut down)");
         try {
             socket.close();
         } catch (IOException ignored) {
             // nothing more to do
         }
-        recorder.serverClosed(false, "server closed the connection (server shut down)");
     }
 
     void done() {

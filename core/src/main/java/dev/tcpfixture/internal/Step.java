@@ -34,6 +34,15 @@ public interface Step {
     }
 
     /**
+     * Describes what the step waits for, as in "expected ...", for example {@code line "QUIT"}.
+     *
+     * @return what the client must send; the description for steps that wait for nothing
+     */
+    default String expectation() {
+        return description();
+    }
+
+    /**
      * Returns whether no step may follow this one, because it ends the conversation.
      *
      * @return {@code true} for closing, resetting, stalling and loops that run until the client closes

@@ -75,10 +75,28 @@ public final class Steps {
     public static Step expectBytes(byte[] expected) {
         byte[] copy = expected.clone();
         String shown = '"' + Transcripts.escape(copy) + '"';
-        return new Expectation("expect bytes " + shown, session -> {
+        return new Expectation("expect bytes " + shown, "bytes " + shown, session -> {
             byte[] actual = readBytes(session, copy.length, "bytes " + shown);
             if (!Arrays.equals(copy, actual)) {
                 throw new ExpectationFailure("expected bytes " + shown + ", but received \""
+                        + Transcripts.escape(actual) + '"');
+            }
+        });
+    }
+
+    /**
+     * Expects exactly this text next, encoded with the server's charset.
+     *
+     * @param expected the text
+     * @return the step
+     */
+    public static Step expectText(String expected) {
+        String shown = '"' + escape(expected) + '"';
+        return new Expectation("expect text " + shown, "text " + shown, session -> {
+            byte[] bytes = expected.getBytes(session.charset());
+            byte[] actual = readBytes(session, bytes.length, "text " + shown);
+            if (!Arrays.equals(bytes, actual)) {
+                throw new ExpectationFailure("expected text " + shown + ", but received \""
                         + Transcripts.escape(actual) + '"');
             }
         });
@@ -92,7 +110,7 @@ public final class Steps {
      */
     public static Step expectLine(String expected) {
         String shown = "line \"" + escape(expected) + '"';
-        return new Expectation("expect " + shown, session -> {
+        return new Expectation("expect " + shown, shown, session -> {
             String actual = readLine(session, shown);
             if (!expected.equals(actual)) {
                 throw new ExpectationFailure("expected " + shown + ", but received line \"" + escape(actual) + '"');
@@ -109,7 +127,7 @@ public final class Steps {
      */
     public static Step expectLine(Predicate<String> condition, String description) {
         String shown = "a line that " + description;
-        return new Expectation("expect " + shown, session -> {
+        return new Expectation("expect " + shown, shown, session -> {
             String actual = readLine(session, shown);
             if (!condition.test(actual)) {
                 throw new ExpectationFailure("expected " + shown + ", but received line \"" + escape(actual) + '"');
@@ -123,7 +141,7 @@ public final class Steps {
      * @return the step
      */
     public static Step skipLine() {
-        return new Expectation("skip a line", session -> readLine(session, "a line"));
+        return new Expectation("skip a line", "a line", session -> readLine(session, "a line"));
     }
 
     /**
@@ -135,7 +153,7 @@ public final class Steps {
      */
     public static Step skipLinesThrough(Predicate<String> condition, String description) {
         String shown = "a line that " + description;
-        return new Expectation("skip lines through " + shown, session -> {
+        return new Expectation("skip lines through " + shown, shown, session -> {
             long deadline = session.deadlineAfter(session.stepTimeout());
             while (!condition.test(readLine(session, shown, deadline))) {
                 // keep skipping
@@ -150,7 +168,7 @@ public final class Steps {
      * @return the step
      */
     public static Step skipBytes(long count) {
-        return new Expectation("skip " + count + " bytes", session -> {
+        return new Expectation("skip " + count + " bytes", count + " bytes", session -> {
             String what = count + " bytes";
             try {
                 long skipped = session.skipBytes(count, session.deadlineAfter(session.stepTimeout()));
@@ -386,7 +404,7 @@ public final class Steps {
     }
 
     /** A step that waits for input the client must send. */
-    private record Expectation(String description, Action action) implements Step {
+    private record Expectation(String description, String expectation, Action action) implements Step {
         @Override
         public void run(Session session) throws ExpectationFailure, IOException {
             action.run(session);

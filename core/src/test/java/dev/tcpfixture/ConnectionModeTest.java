@@ -1,0 +1,154 @@
+package dev.tcpfixture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.ConnectException;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ConnectionModeTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final int SHORT_CONNECT_TIMEOUT_MILLIS = 300;
+
+    private final FakeTcpServer server = FakeTcpServer.start();
+
+    @AfterEach
+    void closeServer() {
+        server.close();
+        assertThat(server.liveThreadCount()).isZero();
+    }
+
+    private void connect(int timeoutMillis) throws Exception {
+        try (Socket socket = new Socket()) {
+            socket.connect(server.address(), timeoutMillis);
+        }
+    }
+
+    @Test
+    void refuseGivesConnectionRefusedOnTheSamePort() {
+        int port = server.port();
+
+        server.mode(ConnectionMode.REFUSE);
+
+        assertThat(server.port()).isEqualTo(port);
+        assertThat(server.mode()).isEqualTo(ConnectionMode.REFUSE);
+        assertThatThrownBy(() -> connect(5_000))
+                .isInstanceOf(ConnectException.class).hasMessageContaining("Connection refused");
+        assertThat(server.connectionCount()).isZero();
+    }
+
+    @Test
+    void connectTimeoutMakesConnectTimeOut() {
+        server.mode(ConnectionMode.CONNECT_TIMEOUT);
+
+        assertThatThrownBy(() -> connect(SHORT_CONNECT_TIMEOUT_MILLIS))
+                .isInstanceOf(SocketTimeoutException.class);
+        assertThatThrownBy(() -> connect(SHORT_CONNECT_TIMEOUT_MILLIS))
+                .isInstanceOf(SocketTimeoutException.class);
+        assertThat(server.connectionCount()).isZero();
+    }
+
+    @Test
+    void acceptThenCloseGivesEndOfStream() throws Exception {
+        server.mode(ConnectionMode.ACCEPT_THEN_CLOSE);
+
+        try (TestClient client = TestClient.connect(server)) {
+            assertThat(client.read()).isEqualTo(-1);
+        }
+        RecordedConnection connection = server.takeConnection(WAIT);
+        assertThat(connection.closedFirstBy()).contains(Side.SERVER);
+        assertThat(connection.isOpen()).isFalse();
+    }
+
+    @Test
+    void acceptThenResetGivesConnectionReset() throws Exception {
+        server.mode(ConnectionMode.ACCEPT_THEN_RESET);
+
+        // the RST can arrive while connect() still waits, or at the first read: both are "reset"
+        assertThatThrownBy(() -> {
+            try (TestClient client = TestClient.connect(server)) {
+                client.read();
+            }
+        }).isInstanceOf(SocketException.class).hasMessageContaining("Connection reset");
+        RecordedConnection connection = server.takeConnection(WAIT);
+        assertThat(connection.events()).extracting(TranscriptEvent::kind)
+                .containsExactly(TranscriptEvent.Kind.ACCEPTED, TranscriptEvent.Kind.SERVER_RESET);
+    }
+
+    @Test
+    void switchesBackAndForthWhileThePortStaysTheSame() throws Exception {
+        server.defaultScript(Script.create().sendLine("hello").close());
+        int port = server.port();
+
+        for (ConnectionMode mode : new ConnectionMode[] {ConnectionMode.REFUSE, ConnectionMode.CONNECT_TIMEOUT,
+                ConnectionMode.ACCEPT_THEN_RESET, ConnectionMode.REFUSE, ConnectionMode.ACCEPT_THEN_CLOSE,
+                ConnectionMode.CONNECT_TIMEOUT}) {
+            server.mode(mode);
+            assertThat(server.port()).isEqualTo(port);
+            server.mode(ConnectionMode.ACCEPT);
+            try (TestClient client = TestClient.connect(server)) {
+                assertThat(client.readLine()).as("after %s", mode).isEqualTo("hello");
+            }
+        }
+        assertThat(server.port()).isEqualTo(port);
+    }
+
+    @Test
+    void aConnectWaitingDuringConnectTimeoutSucceedsOnceAcceptingAgain() throws Exception {
+        server.defaultScript(Script.create().sendLine("finally").close());
+        server.mode(ConnectionMode.CONNECT_TIMEOUT);
+        java.util.concurrent.CompletableFuture<String> patient = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try (TestClient client = TestClient.connect(server)) {
+                return client.readLine();
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        // the patient client's SYN is being dropped now; accepting again lets its retransmission through
+        assertThatThrownBy(() -> connect(SHORT_CONNECT_TIMEOUT_MILLIS)).isInstanceOf(SocketTimeoutException.class);
+        server.mode(ConnectionMode.ACCEPT);
+
+        assertThat(patient.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("finally");
+    }
+
+    @Test
+    void openConnectionsSurviveAModeSwitch() throws Exception {
+        server.enqueue(Script.create().expectLine("still").sendLine("alive").close());
+
+        try (TestClient client = TestClient.connect(server)) {
+            server.takeConnection(WAIT);
+            server.mode(ConnectionMode.REFUSE);
+            client.send("still\n");
+            assertThat(client.readLine()).isEqualTo("alive");
+        }
+        server.verify();
+    }
+
+    @Test
+    void startsInTheModeAskedFor() {
+        try (FakeTcpServer refusing = FakeTcpServer.builder().mode(ConnectionMode.REFUSE).start()) {
+            assertThatThrownBy(() -> new Socket(refusing.host(), refusing.port()).close())
+                    .isInstanceOf(ConnectException.class);
+        }
+    }
+
+    @Test
+    void modeCannotChangeAfterClose() {
+        server.close();
+
+        assertThatThrownBy(() -> server.mode(ConnectionMode.REFUSE)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void portIsRefusedAfterClose() {
+        server.close();
+
+        assertThatThrownBy(() -> connect(5_000)).isInstanceOf(ConnectException.class);
+    }
+}
