@@ -56,6 +56,41 @@ class ScriptTest {
     }
 
     @Test
+    void conversationOfSeparateRoundTrips() throws Exception {
+        server.enqueue(Script.create()
+                .sendLine("220 ready")
+                .expectLine("HELO client.test")
+                .sendLine("250 hello")
+                .expectLine("QUIT")
+                .sendLine("221 bye")
+                .close());
+
+        try (TestClient client = TestClient.connect(server)) {
+            assertThat(client.readLine()).isEqualTo("220 ready");
+            client.send("HELO client.test\r\n");
+            assertThat(client.readLine()).isEqualTo("250 hello");
+            client.send("QUIT\r\n");
+            assertThat(client.readLine()).isEqualTo("221 bye");
+            assertThat(client.readLine()).isNull();
+        }
+        server.verify();
+    }
+
+    @Test
+    void linesSplitAcrossManyWritesAreReassembled() throws Exception {
+        server.enqueue(Script.create().expectLine("abcdef").expectLine("gh").sendLine("ok").close());
+
+        try (TestClient client = TestClient.connect(server)) {
+            client.socket().setTcpNoDelay(true);
+            for (String piece : new String[] {"ab", "cd", "ef\r", "\ng", "h", "\n"}) {
+                client.send(piece);
+            }
+            assertThat(client.readLine()).isEqualTo("ok");
+        }
+        server.verify();
+    }
+
+    @Test
     void expectLineWithPredicateAndRegex() throws Exception {
         server.enqueue(Script.create()
                 .expectLine(line -> line.startsWith("HELO "), "starts with \"HELO \"")

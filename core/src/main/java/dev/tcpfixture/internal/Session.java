@@ -212,9 +212,9 @@ public final class Session implements Exchange {
      * @throws LineTooLongException if the line exceeds the server's line limit
      */
     String readLine(long deadline) throws IOException {
-        int scanned = start;
+        int scanned = 0; // relative to start, which moves when fill() compacts the buffer
         while (true) {
-            for (int i = scanned; i < end; i++) {
+            for (int i = start + scanned; i < end; i++) {
                 if (buffer[i] == '\n') {
                     int lineEnd = i > start && buffer[i - 1] == '\r' ? i - 1 : i;
                     String line = new String(buffer, start, lineEnd - start, charset());
@@ -222,7 +222,7 @@ public final class Session implements Exchange {
                     return line;
                 }
             }
-            scanned = end;
+            scanned = end - start;
             if (end - start > engine.settings().lineLimit()) {
                 throw new LineTooLongException(engine.settings().lineLimit());
             }
