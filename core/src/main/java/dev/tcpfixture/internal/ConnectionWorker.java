@@ -34,7 +34,8 @@ final class ConnectionWorker implements Runnable {
 
     private void runSteps() {
         ConnectionRecorder recorder = session.recorder();
-        for (Step step : steps) {
+        for (int index = 0; index < steps.size(); index++) {
+            Step step = steps.get(index);
             try {
                 step.run(session);
             } catch (ExpectationFailure failure) {
@@ -42,14 +43,7 @@ final class ConnectionWorker implements Runnable {
                 closeQuietly("server closed the connection after the failure");
                 return;
             } catch (ConnectionEndedException ended) {
-                if (step.expectsInput() && ended.reason() != Reason.SCRIPT_CLOSED) {
-                    recorder.fail(step.description(), "expected " + step.expectation() + ", but "
-                            + ended.reason().description() + " first", null);
-                } else if (ended.reason() != Reason.SCRIPT_CLOSED) {
-                    recorder.note("script stopped at \"" + step.description() + "\": "
-                            + ended.reason().description());
-                }
-                closeQuietly("server closed the connection");
+                connectionEnded(index, ended.reason());
                 return;
             } catch (IOException | RuntimeException | Error e) {
                 Throwable cause = e instanceof Steps.HandlerException ? e.getCause() : e;
@@ -69,6 +63,29 @@ final class ConnectionWorker implements Runnable {
             recorder.fail("", "reading from the client failed with " + e, e);
             closeQuietly("server closed the connection after the failure");
         }
+    }
+
+    /**
+     * The connection ended while step {@code index} ran. That is a failure if the step, or any later one,
+     * waits for input from the client: the client did not do all the script expects. Otherwise it is noted.
+     */
+    private void connectionEnded(int index, Reason reason) {
+        ConnectionRecorder recorder = session.recorder();
+        Step current = steps.get(index);
+        if (reason != Reason.SCRIPT_CLOSED) {
+            Step waiting = steps.subList(index, steps.size()).stream().filter(Step::expectsInput).findFirst()
+                    .orElse(null);
+            if (waiting == current) {
+                recorder.fail(current.description(), "expected " + current.expectation() + ", but "
+                        + reason.description() + " first", null);
+            } else if (waiting != null) {
+                recorder.fail(current.description(), "expected " + waiting.expectation() + " later, but "
+                        + reason.description() + " first, during \"" + current.description() + '"', null);
+            } else {
+                recorder.note("script stopped at \"" + current.description() + "\": " + reason.description());
+            }
+        }
+        closeQuietly("server closed the connection");
     }
 
     private void closeQuietly(String detail) {
