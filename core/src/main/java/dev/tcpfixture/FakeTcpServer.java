@@ -94,7 +94,11 @@ public final class FakeTcpServer implements AutoCloseable {
      * @return the host to connect to
      */
     public String host() {
-        String literal = engine.address().getHostAddress();
+        InetAddress address = engine.address();
+        if (address instanceof Inet6Address && address.isLoopbackAddress()) {
+            return "::1";
+        }
+        String literal = address.getHostAddress();
         int scope = literal.indexOf('%');
         return scope >= 0 ? literal.substring(0, scope) : literal;
     }
@@ -434,15 +438,6 @@ public final class FakeTcpServer implements AutoCloseable {
 
         private static Builder with(ServerSettings settings) {
             return new Builder(settings);
-        }
-
-        /**
-         * Returns whether the server binds an IPv6 address.
-         *
-         * @return {@code true} for IPv6
-         */
-        boolean isIpv6() {
-            return settings.bindAddress() instanceof Inet6Address;
         }
 
         /**

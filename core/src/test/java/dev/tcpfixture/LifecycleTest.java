@@ -54,8 +54,8 @@ class LifecycleTest {
 
         try (FakeTcpServer server = FakeTcpServer.builder().ipv6().start()) {
             server.enqueue(Script.create().sendLine("v6").close());
-            assertThat(server.host()).isEqualTo("0:0:0:0:0:0:0:1");
-            assertThat(server.authority()).isEqualTo("[0:0:0:0:0:0:0:1]:" + server.port());
+            assertThat(server.host()).isEqualTo("::1");
+            assertThat(server.authority()).isEqualTo("[::1]:" + server.port());
             try (TestClient client = TestClient.connect(server)) {
                 assertThat(client.readLine()).isEqualTo("v6");
             }

@@ -22,7 +22,8 @@ public final class Session implements Exchange {
     /** What the worker is doing, for deciding when the server is quiet. */
     enum Activity { BUSY, WAITING_FOR_CLIENT, DELAYING, DONE }
 
-    private static final long NO_DEADLINE = Long.MAX_VALUE;
+    /** The deadline of reads that wait until the client or the server ends the connection. */
+    static final long NO_DEADLINE = Long.MAX_VALUE;
 
     private final Socket socket;
     private final InputStream socketInput;

@@ -2,7 +2,7 @@ package dev.tcpfixture.internal;
 
 import dev.tcpfixture.ConnectionHandler;
 import java.io.IOException;
-import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
@@ -201,7 +201,7 @@ public final class Steps {
     public static Step answerLines(Function<String, String> responder) {
         return new Final("answer each line", session -> {
             String line;
-            while ((line = session.readLine(session.deadlineAfter(Duration.ofNanos(Long.MAX_VALUE)))) != null) {
+            while ((line = session.readLine(Session.NO_DEADLINE)) != null) {
                 String answer = responder.apply(line);
                 if (answer != null) {
                     session.send((answer + session.lineEnding()).getBytes(session.charset()));
@@ -219,7 +219,7 @@ public final class Steps {
     public static Step echo() {
         return new Final("echo", session -> {
             byte[] chunk;
-            while ((chunk = session.readSome(session.deadlineAfter(Duration.ofNanos(Long.MAX_VALUE)))) != null) {
+            while ((chunk = session.readSome(Session.NO_DEADLINE)) != null) {
                 session.send(chunk);
             }
             session.close("server closed the connection after the client did");
@@ -348,7 +348,7 @@ public final class Steps {
     // ---- helpers ----
 
     static String escape(String text) {
-        return text == null ? "null" : Transcripts.escape(text.getBytes(Charset.forName("UTF-8")));
+        return text == null ? "null" : Transcripts.escape(text.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String readLine(Session session, String what) throws ExpectationFailure, IOException {

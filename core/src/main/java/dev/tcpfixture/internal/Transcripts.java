@@ -126,6 +126,9 @@ public final class Transcripts {
     }
 
     static String host(InetAddress address) {
+        if (address instanceof Inet6Address && address.isLoopbackAddress()) {
+            return "[::1]";
+        }
         String literal = address.getHostAddress();
         int scope = literal.indexOf('%');
         if (scope >= 0) {
