@@ -8,14 +8,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestInstance.Lifecycle;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * How long servers live: per test, per class, in {@code @Nested} classes and with {@code PER_CLASS} instances.
@@ -241,6 +246,48 @@ class LifecycleTest {
 
         assertThat(server("registered").isClosed()).isTrue();
         assertThat(Registered.shared.isClosed()).isTrue();
+        assertThat(TestKit.liveServerThreads()).isEmpty();
+    }
+
+    // ---- templates and factories ----
+
+    @UserTests
+    @WithTcpServer
+    static class TemplatesAndFactories {
+
+        static final List<FakeTcpServer> invocations = new CopyOnWriteArrayList<>();
+        static final List<Boolean> openInDynamicTests = new CopyOnWriteArrayList<>();
+
+        @ParameterizedTest
+        @ValueSource(strings = {"a", "b", "c"})
+        void parameterized(String value, @TcpServer FakeTcpServer server) {
+            invocations.add(server);
+        }
+
+        @TestFactory
+        Stream<DynamicTest> factory(@TcpServer FakeTcpServer server) {
+            seen.put("factory", server);
+            return Stream.of("one", "two").map(name -> DynamicTest.dynamicTest(name, () -> {
+                openInDynamicTests.add(!server.isClosed());
+                TestKit.converse(server.address(), name);
+            }));
+        }
+    }
+
+    @Test
+    void eachInvocationOfATemplateGetsItsOwnServer_dynamicTestsUseTheFactorysServer() {
+        seen.clear();
+        TemplatesAndFactories.invocations.clear();
+        TemplatesAndFactories.openInDynamicTests.clear();
+
+        TestKit.run(TemplatesAndFactories.class).testEvents()
+                .assertStatistics(stats -> stats.started(5).succeeded(5));
+
+        assertThat(TemplatesAndFactories.invocations).hasSize(3).doesNotHaveDuplicates()
+                .allSatisfy(server -> assertThat(server.isClosed()).isTrue());
+        assertThat(TemplatesAndFactories.openInDynamicTests).containsExactly(true, true);
+        assertThat(server("factory").connectionCount()).isEqualTo(2);
+        assertThat(server("factory").isClosed()).isTrue();
         assertThat(TestKit.liveServerThreads()).isEmpty();
     }
 
