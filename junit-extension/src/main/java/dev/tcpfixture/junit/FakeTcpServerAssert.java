@@ -1,6 +1,7 @@
 package dev.tcpfixture.junit;
 
 import static dev.tcpfixture.junit.Messages.NEWLINE;
+import static dev.tcpfixture.junit.Settling.settle;
 
 import dev.tcpfixture.ConnectionMode;
 import dev.tcpfixture.FakeTcpServer;
@@ -14,6 +15,10 @@ import org.assertj.core.api.AbstractAssert;
  * Every assertion reads the server's live state when it is called, so it can be retried inside
  * {@code Awaitility.await().untilAsserted(...)}; every failure message shows the expected and the actual value
  * and the transcript of all connections.
+ *
+ * <p>The server records a connection, and takes its script, right after accepting it, so a client's connect
+ * can succeed a moment before the record shows it. An assertion that does not hold at once therefore reads the
+ * server again for up to 200 ms before it fails; one that holds returns at once.
  *
  * @since 0.1
  */
@@ -35,7 +40,7 @@ public class FakeTcpServerAssert extends AbstractAssert<FakeTcpServerAssert, Fak
      * @return this
      */
     public FakeTcpServerAssert hasConnectionCount(int count) {
-        int actualCount = server().connectionCount();
+        int actualCount = settle(server()::connectionCount, accepted -> accepted == count);
         if (actualCount != count) {
             failWithActualExpectedAndMessage(actualCount, count, "%s", describe("to have accepted " + count
                     + " connection(s), but it accepted " + actualCount));
@@ -80,7 +85,7 @@ public class FakeTcpServerAssert extends AbstractAssert<FakeTcpServerAssert, Fak
      * @return this
      */
     public FakeTcpServerAssert hasNoQueuedScripts() {
-        int queued = server().queuedScripts();
+        int queued = settle(server()::queuedScripts, waiting -> waiting == 0);
         if (queued != 0) {
             failWithActualExpectedAndMessage(queued, 0, "%s", describe("to have no queued scripts left, but "
                     + queued + " script(s) were never used by a connection"));
@@ -110,7 +115,8 @@ public class FakeTcpServerAssert extends AbstractAssert<FakeTcpServerAssert, Fak
      */
     public FakeTcpServerAssert hasFailureContaining(String text) {
         Objects.requireNonNull(text, "text");
-        List<ScriptFailure> failures = server().failures();
+        List<ScriptFailure> failures = settle(server()::failures, actualFailures -> actualFailures.stream()
+                .anyMatch(failure -> failure.message().contains(text)));
         if (failures.stream().noneMatch(failure -> failure.message().contains(text))) {
             failWithMessage("%s", describe("to have a failure containing:" + NEWLINE + "  " + Messages.quote(text)
                     + NEWLINE + (failures.isEmpty() ? "but it recorded no failures"
@@ -125,7 +131,7 @@ public class FakeTcpServerAssert extends AbstractAssert<FakeTcpServerAssert, Fak
      * @return this
      */
     public FakeTcpServerAssert hasNoLiveThreads() {
-        int live = server().liveThreadCount();
+        int live = settle(server()::liveThreadCount, alive -> alive == 0);
         if (live != 0) {
             failWithActualExpectedAndMessage(live, 0, "%s", describe("to have no live threads, but " + live
                     + " are alive" + (server().isClosed() ? " although it is closed" : "; it is not closed")));

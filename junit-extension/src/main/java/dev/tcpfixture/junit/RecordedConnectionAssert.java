@@ -1,12 +1,14 @@
 package dev.tcpfixture.junit;
 
 import static dev.tcpfixture.junit.Messages.NEWLINE;
+import static dev.tcpfixture.junit.Settling.settle;
 
 import dev.tcpfixture.RecordedConnection;
 import dev.tcpfixture.ScriptFailure;
 import dev.tcpfixture.Side;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import org.assertj.core.api.AbstractAssert;
@@ -16,6 +18,11 @@ import org.assertj.core.api.AbstractAssert;
  * closed. Every assertion reads the connection's live state when it is called, so it can be retried inside
  * {@code Awaitility.await().untilAsserted(...)}; every failure message shows the expected and the actual value
  * and the transcript of the connection.
+ *
+ * <p>The server records what it sent, and its close, right after doing it, so a client can see them a moment
+ * before the record shows them. An assertion that does not hold at once therefore reads the connection again
+ * for up to 200 ms before it fails; one that holds returns at once. For anything that takes longer, use
+ * Awaitility.
  *
  * <p>Lines are the complete lines received so far, without their line endings ({@code \n} or
  * {@code \r\n}); a trailing line without line ending is not counted. Text is decoded with the server's
@@ -44,7 +51,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert receivedLine(String line) {
         Objects.requireNonNull(line, "line");
-        List<String> lines = lines();
+        List<String> lines = settle(this::lines, received -> received.contains(line));
         if (!lines.contains(line)) {
             failWithActualExpectedAndMessage(lines, List.of(line), "%s", describe("to have received the line:"
                     + NEWLINE + "  " + Messages.quote(line) + NEWLINE + "but it received these lines:" + NEWLINE
@@ -62,13 +69,9 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert receivedLines(String... lines) {
         List<String> expected = List.of(lines);
-        List<String> received = lines();
-        int next = 0;
-        for (String line : received) {
-            if (next < expected.size() && line.equals(expected.get(next))) {
-                next++;
-            }
-        }
+        List<String> received = settle(this::lines, actualLines -> matchedInOrder(actualLines, expected)
+                == expected.size());
+        int next = matchedInOrder(received, expected);
         if (next < expected.size()) {
             failWithActualExpectedAndMessage(received, expected, "%s", describe("to have received these lines "
                     + "in this order:" + NEWLINE + Messages.lines(expected) + NEWLINE + "but it received:" + NEWLINE
@@ -86,7 +89,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert receivedLinesExactly(String... lines) {
         List<String> expected = List.of(lines);
-        List<String> received = lines();
+        List<String> received = settle(this::lines, expected::equals);
         if (!received.equals(expected)) {
             failWithActualExpectedAndMessage(received, expected, "%s", describe("to have received exactly these "
                     + "lines:" + NEWLINE + Messages.lines(expected) + NEWLINE + "but it received:" + NEWLINE
@@ -103,7 +106,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert receivedText(String text) {
         Objects.requireNonNull(text, "text");
-        String received = text();
+        String received = settle(this::text, text::equals);
         if (!received.equals(text)) {
             failWithActualExpectedAndMessage(received, text, "%s", describe("to have received exactly the text:"
                     + NEWLINE + "  " + Messages.quote(text) + NEWLINE + "but it received:" + NEWLINE + "  "
@@ -120,7 +123,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert receivedTextContaining(String text) {
         Objects.requireNonNull(text, "text");
-        String received = text();
+        String received = settle(this::text, actualText -> actualText.contains(text));
         if (!received.contains(text)) {
             failWithActualExpectedAndMessage(received, text, "%s", describe("to have received text containing:"
                     + NEWLINE + "  " + Messages.quote(text) + NEWLINE + "but it received:" + NEWLINE + "  "
@@ -137,7 +140,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert receivedBytes(byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
-        byte[] received = received();
+        byte[] received = settle(this::received, actualBytes -> Arrays.equals(actualBytes, bytes));
         if (!Arrays.equals(received, bytes)) {
             failWithActualExpectedAndMessage(received, bytes, "%s", describe("to have received exactly:" + NEWLINE
                     + "  " + Messages.bytes(bytes) + NEWLINE + "but it received:" + NEWLINE + "  "
@@ -166,7 +169,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert receivedTruncated() {
         RecordedConnection connection = connection();
-        if (!connection.receivedTruncated()) {
+        if (!settle(connection::receivedTruncated, truncated -> truncated)) {
             failWithMessage("%s", describe("to have received more than the recording limit, but it received "
                     + connection.receivedByteCount() + " bytes, all of them recorded"));
         }
@@ -183,7 +186,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert sent(String text) {
         Objects.requireNonNull(text, "text");
-        String sent = connection().sentText();
+        String sent = settle(connection()::sentText, text::equals);
         if (!sent.equals(text)) {
             failWithActualExpectedAndMessage(sent, text, "%s", describe("to have sent exactly the text:" + NEWLINE
                     + "  " + Messages.quote(text) + NEWLINE + "but the server sent:" + NEWLINE + "  "
@@ -200,7 +203,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert sent(byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
-        byte[] sent = connection().sent();
+        byte[] sent = settle(connection()::sent, actualBytes -> Arrays.equals(actualBytes, bytes));
         if (!Arrays.equals(sent, bytes)) {
             failWithActualExpectedAndMessage(sent, bytes, "%s", describe("to have sent exactly:" + NEWLINE + "  "
                     + Messages.bytes(bytes) + NEWLINE + "but the server sent:" + NEWLINE + "  "
@@ -238,7 +241,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
         RecordedConnection connection = connection();
         if (!connection.isClientConnected()) {
             failWithMessage("%s", describe("to be open, but it was closed by the "
-                    + connection.closedFirstBy().map(side -> side.name().toLowerCase(java.util.Locale.ROOT))
+                    + connection.closedFirstBy().map(side -> side.name().toLowerCase(Locale.ROOT))
                             .orElse("client or the server")));
         }
         return myself;
@@ -250,7 +253,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      * @return this
      */
     public RecordedConnectionAssert clientDisconnected() {
-        if (connection().isClientConnected()) {
+        if (settle(connection()::isClientConnected, connected -> !connected)) {
             failWithMessage("%s", describe("to be closed, but the client is still connected"));
         }
         return myself;
@@ -280,7 +283,8 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert hasFailureContaining(String text) {
         Objects.requireNonNull(text, "text");
-        List<ScriptFailure> failures = connection().failures();
+        List<ScriptFailure> failures = settle(connection()::failures, actualFailures -> actualFailures.stream()
+                .anyMatch(failure -> failure.message().contains(text)));
         if (failures.stream().noneMatch(failure -> failure.message().contains(text))) {
             failWithMessage("%s", describe("to have a failure containing:" + NEWLINE + "  " + Messages.quote(text)
                     + NEWLINE + (failures.isEmpty() ? "but it has no failures"
@@ -292,15 +296,25 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
     // ---- helpers ----
 
     private RecordedConnectionAssert closedFirstBy(Side side) {
-        Optional<Side> closer = connection().closedFirstBy();
+        Optional<Side> closer = settle(connection()::closedFirstBy, first -> first.equals(Optional.of(side)));
         if (closer.isEmpty() || closer.get() != side) {
-            String expected = side.name().toLowerCase(java.util.Locale.ROOT);
+            String expected = side.name().toLowerCase(Locale.ROOT);
             failWithActualExpectedAndMessage(closer.orElse(null), side, "%s", describe("to have been closed first "
                     + "by the " + expected + ", but " + closer.map(other -> "the " + other.name()
-                            .toLowerCase(java.util.Locale.ROOT) + " closed it first")
+                            .toLowerCase(Locale.ROOT) + " closed it first")
                             .orElse("it is still open on both sides")));
         }
         return myself;
+    }
+
+    private static int matchedInOrder(List<String> received, List<String> expected) {
+        int next = 0;
+        for (String line : received) {
+            if (next < expected.size() && line.equals(expected.get(next))) {
+                next++;
+            }
+        }
+        return next;
     }
 
     private RecordedConnection connection() {

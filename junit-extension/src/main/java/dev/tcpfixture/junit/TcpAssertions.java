@@ -33,7 +33,8 @@ import org.awaitility.core.ConditionTimeoutException;
  * assertRefused(server, () -> client.ping());
  * }</pre>
  *
- * <p>Every failure message names the server and its connection mode and shows the transcript.
+ * <p>The failure messages of the assertions about a server name it and its connection mode, and show the
+ * transcript of its connections.
  *
  * @since 0.1
  */

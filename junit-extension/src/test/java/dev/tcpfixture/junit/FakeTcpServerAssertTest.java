@@ -45,7 +45,19 @@ class FakeTcpServerAssertTest {
 
         try (Socket socket = new Socket(server.host(), server.port())) {
             Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertion.hasConnectionCount(1));
+            org.assertj.core.api.Assertions.assertThat(server.connections().get(0).remoteAddress().getPort())
+                    .isEqualTo(socket.getLocalPort());
         }
+    }
+
+    @Test
+    void aFailingAssertionReadsTheStateAgainForAMomentBeforeItFails(@TcpServer FakeTcpServer server) {
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> assertThat(server).hasConnectionCount(1)).isInstanceOf(AssertionError.class);
+
+        org.assertj.core.api.Assertions.assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isGreaterThanOrEqualTo(Settling.GRACE);
     }
 
     @Test

@@ -23,6 +23,10 @@ public record ExtensionOptions(Duration stepTimeout, Integer recordingLimit, Ine
 
     /**
      * Validates the options that are set.
+     *
+     * @param stepTimeout the step timeout, or {@code null}
+     * @param recordingLimit the recording limit, or {@code null}
+     * @param bindAddress the bind address, or {@code null}
      */
     public ExtensionOptions {
         if (stepTimeout != null && (stepTimeout.isZero() || stepTimeout.isNegative())) {
