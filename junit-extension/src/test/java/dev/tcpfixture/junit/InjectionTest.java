@@ -7,6 +7,10 @@ import dev.tcpfixture.ConnectionMode;
 import dev.tcpfixture.FakeTcpServer;
 import dev.tcpfixture.Script;
 import dev.tcpfixture.junit.TestKit.UserTests;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -137,13 +141,20 @@ class InjectionTest {
 
     // ---- names ----
 
+    /** A composed annotation: {@code @TcpServer} works as a meta-annotation too. */
+    @Target({ElementType.FIELD, ElementType.PARAMETER})
+    @Retention(RetentionPolicy.RUNTIME)
+    @TcpServer("replica")
+    @interface Replica {
+    }
+
     @UserTests
     @WithTcpServer
     static class NamedServers {
 
         static final List<Object> seen = new CopyOnWriteArrayList<>();
 
-        @TcpServer("replica")
+        @Replica
         FakeTcpServer replicaField;
 
         @Test
