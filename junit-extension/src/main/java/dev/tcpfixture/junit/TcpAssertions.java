@@ -287,10 +287,13 @@ public final class TcpAssertions {
         return thrown;
     }
 
+    /** Runs the client code and returns what it threw, or {@code null}; errors of the JVM itself propagate. */
     private static Throwable run(ThrowingCallable clientAction) {
         try {
             clientAction.call();
             return null;
+        } catch (VirtualMachineError error) {
+            throw error;
         } catch (Throwable thrown) {
             return thrown;
         }
