@@ -1,0 +1,76 @@
+package dev.tcpfixture.junit;
+
+import dev.tcpfixture.ConnectionMode;
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Asks the {@link TcpServerExtension} for a running {@link dev.tcpfixture.FakeTcpServer FakeTcpServer} on
+ * loopback, injected into the annotated field or parameter.
+ *
+ * <p>The annotated element may be of type {@link dev.tcpfixture.FakeTcpServer FakeTcpServer}, {@code int} or
+ * {@link Integer} (the server's port), or {@link java.net.InetSocketAddress InetSocketAddress} (the address
+ * clients connect to). Any other type fails with a
+ * {@link org.junit.jupiter.api.extension.ParameterResolutionException ParameterResolutionException} (parameters)
+ * or {@link org.junit.jupiter.api.extension.ExtensionConfigurationException ExtensionConfigurationException}
+ * (fields).
+ *
+ * <h2>Which server</h2>
+ *
+ * <p>A server is identified by its {@linkplain #value() name} and its scope; every element with the same name
+ * in the same scope gets the same server.
+ * <ul>
+ *   <li><em>Per test</em>: parameters of test methods, {@code @BeforeEach} and {@code @AfterEach} methods and
+ *   of constructors of {@code PER_METHOD} test classes, and instance fields of {@code PER_METHOD} test
+ *   classes. A new server for each test, closed and verified after it.</li>
+ *   <li><em>Per class</em>: static fields, parameters of {@code @BeforeAll} and {@code @AfterAll} methods,
+ *   and instance fields and constructor parameters of {@code @TestInstance(PER_CLASS)} test classes. One
+ *   server for the class, verified after each test and closed after all tests of the class. A
+ *   {@code @Nested} class shares the per-class servers of its enclosing classes: a name that an enclosing
+ *   class already uses refers to the enclosing class's server.</li>
+ * </ul>
+ *
+ * <p>The first element that asks for a server decides its {@link #ipv6()} and {@link #mode()}; later elements
+ * with the same name may leave them at their defaults, but must not ask for different values.
+ *
+ * @since 0.1
+ */
+@Target({ElementType.FIELD, ElementType.PARAMETER, ElementType.ANNOTATION_TYPE})
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface TcpServer {
+
+    /**
+     * Returns the name of the server: elements with different names get different servers. The empty name,
+     * the default, names the default server.
+     *
+     * @return the name of the server
+     */
+    String value() default "";
+
+    /**
+     * Returns whether the server binds {@code ::1} instead of the configured bind address.
+     *
+     * @return {@code true} for an IPv6 loopback server
+     */
+    boolean ipv6() default false;
+
+    /**
+     * Returns the connection mode the server starts in.
+     *
+     * @return the initial mode; {@link ConnectionMode#ACCEPT} by default
+     */
+    ConnectionMode mode() default ConnectionMode.ACCEPT;
+
+    /**
+     * Returns whether the extension fails the test when the server recorded failures (unmet script
+     * expectations, errors on server threads). Set it to {@code false} to check
+     * {@link dev.tcpfixture.FakeTcpServer#failures()} in the test instead.
+     *
+     * @return {@code true}, the default, to verify the server after each test
+     */
+    boolean verify() default true;
+}

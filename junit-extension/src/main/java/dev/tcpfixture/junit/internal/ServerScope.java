@@ -1,0 +1,23 @@
+package dev.tcpfixture.junit.internal;
+
+/**
+ * How long a server lives.
+ */
+enum ServerScope {
+
+    /** One server per test: created on demand, closed and verified after the test. */
+    TEST("per test"),
+
+    /** One server per test class: verified after each test, closed after all tests of the class. */
+    CLASS("per class");
+
+    private final String description;
+
+    ServerScope(String description) {
+        this.description = description;
+    }
+
+    String description() {
+        return description;
+    }
+}

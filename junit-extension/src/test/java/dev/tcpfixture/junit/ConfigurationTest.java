@@ -1,0 +1,251 @@
+package dev.tcpfixture.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import dev.tcpfixture.FakeTcpServer;
+import dev.tcpfixture.RecordedConnection;
+import dev.tcpfixture.Script;
+import dev.tcpfixture.ScriptFailure;
+import dev.tcpfixture.junit.TestKit.UserTests;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+
+/**
+ * Defaults from configuration parameters, options from the builder, and loud failures for invalid values.
+ */
+class ConfigurationTest {
+
+    static final Map<String, Object> seen = new ConcurrentHashMap<>();
+
+    /**
+     * Records the bind address, whether 100 bytes were truncated, and, if asked for, the step timeout seen in a
+     * failure (which takes as long as the step timeout).
+     */
+    static void probe(FakeTcpServer server, boolean stepTimeout) throws IOException {
+        seen.put("address", server.address().getAddress());
+        try (Socket socket = new Socket(server.host(), server.port())) {
+            socket.getOutputStream().write(new byte[100]);
+        }
+        RecordedConnection connection = server.takeConnection(Duration.ofSeconds(5));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                TcpAssertions.assertThat(connection).wasClosedByClient());
+        seen.put("recorded", connection.received().length);
+        seen.put("truncated", connection.receivedTruncated());
+
+        if (stepTimeout) {
+            server.enqueue(Script.create().expectLine("HELLO"));
+            try (Socket socket = new Socket(server.host(), server.port())) {
+                socket.setSoTimeout(5_000);
+                // the server gives up after its step timeout and closes: end of stream
+                assertThat(socket.getInputStream().read()).isEqualTo(-1);
+            }
+            seen.put("failure", server.failures().stream().map(ScriptFailure::message).findFirst().orElse(""));
+        }
+    }
+
+    /** Probes everything; run only with a short step timeout. */
+    @UserTests
+    @WithTcpServer
+    static class Probe {
+
+        @Test
+        void probe(@TcpServer(verify = false) FakeTcpServer server) throws IOException {
+            ConfigurationTest.probe(server, true);
+        }
+    }
+
+    /** Probes all but the step timeout. */
+    @UserTests
+    @WithTcpServer
+    static class QuickProbe {
+
+        @Test
+        void probe(@TcpServer FakeTcpServer server) throws IOException {
+            ConfigurationTest.probe(server, false);
+        }
+    }
+
+    @Test
+    void withoutConfigurationTheCoreDefaultsApply() {
+        seen.clear();
+
+        TestKit.run(QuickProbe.class).testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+
+        assertThat(seen.get("address")).isEqualTo(InetAddress.getLoopbackAddress());
+        assertThat(seen).containsEntry("recorded", 100).containsEntry("truncated", false);
+    }
+
+    @Test
+    void configurationParametersSetTheDefaults() {
+        seen.clear();
+
+        TestKit.run(Map.of("tcpfixture.stepTimeout", "PT0.3S", "tcpfixture.recordingLimit", "16",
+                "tcpfixture.bindAddress", "::1"), Probe.class)
+                .testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+
+        assertThat(seen.get("address")).isInstanceOf(Inet6Address.class)
+                .satisfies(address -> assertThat(((InetAddress) address).isLoopbackAddress()).isTrue());
+        assertThat(seen.get("failure")).asString().contains("within 300 ms");
+        assertThat(seen).containsEntry("recorded", 16).containsEntry("truncated", true);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"127.0.0.1, 127.0.0.1", "localhost, 127.0.0.1", "' [::1] ', 0:0:0:0:0:0:0:1"})
+    void theBindAddressMayBeALoopbackLiteralOrLocalhost(String configured, String clientHost) {
+        seen.clear();
+
+        TestKit.run(Map.of("tcpfixture.bindAddress", configured), QuickProbe.class)
+                .testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+
+        assertThat(((InetAddress) seen.get("address")).getHostAddress()).isEqualTo(clientHost);
+    }
+
+    @UserTests
+    static class BuilderOptions {
+
+        @RegisterExtension
+        static TcpServerExtension extension = TcpServerExtension.builder()
+                .stepTimeout(Duration.ofMillis(200))
+                .recordingLimit(10)
+                .bindAddress(InetAddress.getLoopbackAddress())
+                .build();
+
+        @Test
+        void probe(@TcpServer(verify = false) FakeTcpServer server) throws IOException {
+            ConfigurationTest.probe(server, true);
+        }
+    }
+
+    @Test
+    void builderOptionsWinOverConfigurationParameters() {
+        seen.clear();
+
+        TestKit.run(Map.of("tcpfixture.stepTimeout", "PT10S", "tcpfixture.recordingLimit", "50",
+                "tcpfixture.bindAddress", "::1"), BuilderOptions.class)
+                .testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+
+        assertThat(seen.get("address")).isEqualTo(InetAddress.getLoopbackAddress());
+        assertThat(seen.get("failure")).asString().contains("within 200 ms");
+        assertThat(seen).containsEntry("recorded", 10);
+    }
+
+    @UserTests
+    static class Ipv6Builder {
+
+        @RegisterExtension
+        static TcpServerExtension extension = TcpServerExtension.builder().ipv6().build();
+
+        @Test
+        void address(@TcpServer InetSocketAddress address) throws IOException {
+            seen.put("address", address.getAddress());
+            seen.put("reply", TestKit.converse(address, "PING"));
+        }
+    }
+
+    @Test
+    void theIpv6BuilderOptionBindsTheIpv6Loopback() {
+        seen.clear();
+
+        TestKit.run(Ipv6Builder.class).testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+
+        assertThat(seen.get("address")).isInstanceOf(Inet6Address.class);
+        assertThat(seen.get("reply")).isEqualTo(List.of());
+    }
+
+    @Test
+    void theBuilderRejectsInvalidOptions() {
+        TcpServerExtension.Builder builder = TcpServerExtension.builder();
+
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> builder.stepTimeout(Duration.ZERO))
+                .withMessage("stepTimeout must be positive, was PT0S");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> builder.recordingLimit(-1))
+                .withMessage("recordingLimit must not be negative, was -1");
+        assertThat(builder.stepTimeout(Duration.ofSeconds(1))).as("immutable").isNotSameAs(builder);
+        assertThat(builder.stepTimeout(Duration.ofSeconds(1)).build()).hasToString(
+                "TcpServerExtension[stepTimeout=PT1S]");
+    }
+
+    // ---- invalid values ----
+
+    @UserTests
+    @WithTcpServer
+    static class ParameterAndField {
+
+        @TcpServer
+        FakeTcpServer field;
+
+        @Test
+        void parameter(@TcpServer("other") FakeTcpServer server) {
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "tcpfixture.stepTimeout    | 2s           | a positive ISO-8601 duration such as PT2S",
+            "tcpfixture.stepTimeout    | PT0S         | a positive ISO-8601 duration such as PT2S",
+            "tcpfixture.stepTimeout    | -PT1S        | a positive ISO-8601 duration such as PT2S",
+            "tcpfixture.recordingLimit | lots         | a number of bytes, zero or more",
+            "tcpfixture.recordingLimit | -1           | a number of bytes, zero or more",
+            "tcpfixture.bindAddress    | nowhere      | 127.0.0.1, ::1 or localhost",
+            "tcpfixture.bindAddress    | 127.0.0      | 127.0.0.1, ::1 or localhost",
+            "tcpfixture.bindAddress    | 127.0.0.1:80 | 127.0.0.1, ::1 or localhost"})
+    void anInvalidConfigurationParameterFailsLoudlyNamingKeyAndValue(String key, String value, String expected) {
+        EngineExecutionResults results = TestKit.run(Map.of(key, value), ParameterAndField.class);
+
+        results.testEvents().assertStatistics(stats -> stats.started(1).failed(1));
+        String message = "Invalid value '" + value + "' for configuration parameter '" + key + "': expected "
+                + expected;
+        // the field is injected first, in beforeEach, so the failure comes from there
+        assertThat(TestKit.failureOf(results, "parameter"))
+                .isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessageStartingWith(message);
+        assertThat(TestKit.liveServerThreads()).isEmpty();
+    }
+
+    @UserTests
+    @WithTcpServer
+    static class ParameterOnly {
+
+        @Test
+        void parameter(@TcpServer FakeTcpServer server) {
+        }
+    }
+
+    @Test
+    void anInvalidValueFailsParameterResolutionWithTheConfigurationErrorAsCause() {
+        EngineExecutionResults results = TestKit.run(Map.of("tcpfixture.recordingLimit", "many"),
+                ParameterOnly.class);
+
+        assertThat(TestKit.failureOf(results, "parameter"))
+                .isInstanceOf(ParameterResolutionException.class)
+                .hasMessageContaining("Invalid value 'many' for configuration parameter 'tcpfixture.recordingLimit'")
+                .cause().isInstanceOf(ExtensionConfigurationException.class);
+    }
+
+    @Test
+    void anInvalidValueFailsEvenWhenTheBuilderOverridesIt() {
+        EngineExecutionResults results = TestKit.run(Map.of("tcpfixture.stepTimeout", "soon"),
+                BuilderOptions.class);
+
+        assertThat(TestKit.failureOf(results, "probe"))
+                .hasMessageContaining("Invalid value 'soon' for configuration parameter 'tcpfixture.stepTimeout'");
+    }
+}

@@ -1,0 +1,131 @@
+package dev.tcpfixture.junit;
+
+import static dev.tcpfixture.junit.TcpAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tcpfixture.ConnectionMode;
+import dev.tcpfixture.FakeTcpServer;
+import dev.tcpfixture.Script;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.opentest4j.AssertionFailedError;
+
+@WithTcpServer
+class FakeTcpServerAssertTest {
+
+    private static final String NL = System.lineSeparator();
+
+    @Test
+    void connectionCount(@TcpServer FakeTcpServer server) throws IOException {
+        assertThat(server).hasNoConnections().hasConnectionCount(0);
+        assertThatThrownBy(() -> assertThat(server).hasConnectionCount(1))
+                .isInstanceOfSatisfying(AssertionFailedError.class, error ->
+                        org.assertj.core.api.Assertions.assertThat(error.getExpected().getValue()).isEqualTo(1))
+                .hasMessage("Expecting fake TCP server " + server.authority() + " (mode ACCEPT) to have accepted 1 "
+                        + "connection(s), but it accepted 0" + NL + "Transcript:" + NL + "  (no connections to "
+                        + server.authority() + ")");
+
+        TestKit.converse(server.address(), "HELLO");
+
+        assertThat(server).hasConnectionCount(1);
+        assertThatThrownBy(() -> assertThat(server).hasNoConnections())
+                .hasMessageContaining("to have accepted no connection, but it accepted 1" + NL + "Transcript:" + NL
+                        + "  connection #1 ")
+                .hasMessageContaining("client> \"HELLO\\r\\n\"");
+    }
+
+    @Test
+    void readsLiveStateSoThatItCanBeAwaited(@TcpServer FakeTcpServer server) throws IOException {
+        FakeTcpServerAssert assertion = assertThat(server);
+        assertion.hasNoConnections();
+
+        try (Socket socket = new Socket(server.host(), server.port())) {
+            Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertion.hasConnectionCount(1));
+            org.assertj.core.api.Assertions.assertThat(server.connections().get(0).remoteAddress().getPort())
+                    .isEqualTo(socket.getLocalPort());
+        }
+    }
+
+    @Test
+    void aFailingAssertionReadsTheStateAgainForAMomentBeforeItFails(@TcpServer FakeTcpServer server) {
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> assertThat(server).hasConnectionCount(1)).isInstanceOf(AssertionError.class);
+
+        org.assertj.core.api.Assertions.assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isGreaterThanOrEqualTo(Settling.GRACE);
+    }
+
+    @Test
+    void mode(@TcpServer FakeTcpServer server) {
+        assertThat(server).isInMode(ConnectionMode.ACCEPT);
+        server.mode(ConnectionMode.REFUSE);
+
+        assertThat(server).isInMode(ConnectionMode.REFUSE);
+        assertThatThrownBy(() -> assertThat(server).isInMode(ConnectionMode.ACCEPT))
+                .hasMessageStartingWith("Expecting fake TCP server " + server.authority() + " (mode REFUSE) to be in "
+                        + "mode ACCEPT, but it is in mode REFUSE" + NL + "Transcript:");
+    }
+
+    @Test
+    void queuedScripts(@TcpServer FakeTcpServer server) throws IOException {
+        server.enqueue(Script.create().expectLine("ONE").close());
+        server.enqueue(Script.create().expectLine("TWO").close());
+        TestKit.converse(server.address(), "ONE");
+
+        assertThatThrownBy(() -> assertThat(server).hasNoQueuedScripts())
+                .hasMessageContaining("to have no queued scripts left, but 1 script(s) were never used by a "
+                        + "connection");
+
+        TestKit.converse(server.address(), "TWO");
+
+        assertThat(server).hasNoQueuedScripts();
+    }
+
+    @Test
+    void failures(@TcpServer(verify = false) FakeTcpServer server) throws IOException {
+        assertThat(server).hasNoFailures();
+        assertThatThrownBy(() -> assertThat(server).hasFailureContaining("HELO"))
+                .hasMessageContaining("to have a failure containing:" + NL + "  \"HELO\"" + NL
+                        + "but it recorded no failures");
+
+        server.enqueue(Script.create().sendLine("220 mail.test").expectLine("HELO x").sendLine("250 ok"));
+        TestKit.converse(server.address(), "EHLO y");
+
+        assertThat(server).hasFailureContaining("but received line \"EHLO y\"");
+        assertThatThrownBy(() -> assertThat(server).hasNoFailures())
+                .hasMessageStartingWith("Expecting fake TCP server " + server.authority() + " (mode ACCEPT) to have "
+                        + "no failures, but it recorded 1:" + NL
+                        + "1) connection #1: expected line \"HELO x\", but received line \"EHLO y\"" + NL
+                        + "  connection #1 ")
+                .hasMessageContaining("Transcript:" + NL + "  connection #1 ");
+        assertThatThrownBy(() -> assertThat(server).hasFailureContaining("QUIT"))
+                .hasMessageContaining("but its failures are:" + NL + "1) connection #1: expected line \"HELO x\"");
+    }
+
+    @Test
+    void liveThreads() throws IOException {
+        FakeTcpServer server = FakeTcpServer.start();
+        try (Socket socket = new Socket(server.host(), server.port())) {
+            socket.getOutputStream().write("open\n".getBytes(StandardCharsets.UTF_8));
+            server.takeConnection(Duration.ofSeconds(5));
+
+            assertThatThrownBy(() -> assertThat(server).hasNoLiveThreads())
+                    .hasMessageContaining("to have no live threads, but 2 are alive; it is not closed");
+        } finally {
+            server.close();
+        }
+        assertThat(server).hasNoLiveThreads();
+    }
+
+    @Test
+    void nullActual() {
+        assertThatThrownBy(() -> assertThat((FakeTcpServer) null).hasNoFailures())
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("Expecting actual not to be null");
+    }
+}

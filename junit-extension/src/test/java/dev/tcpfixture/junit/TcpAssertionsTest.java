@@ -1,0 +1,306 @@
+package dev.tcpfixture.junit;
+
+import static dev.tcpfixture.junit.TcpAssertions.assertClientClosed;
+import static dev.tcpfixture.junit.TcpAssertions.assertClientFails;
+import static dev.tcpfixture.junit.TcpAssertions.assertConnectTimesOut;
+import static dev.tcpfixture.junit.TcpAssertions.assertConnects;
+import static dev.tcpfixture.junit.TcpAssertions.assertReadTimesOut;
+import static dev.tcpfixture.junit.TcpAssertions.assertRefused;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tcpfixture.ConnectionMode;
+import dev.tcpfixture.FakeTcpServer;
+import dev.tcpfixture.RecordedConnection;
+import dev.tcpfixture.Script;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+@WithTcpServer
+class TcpAssertionsTest {
+
+    private static final Duration SHORT = Duration.ofMillis(200);
+
+    /** A tiny client under test: connects, sends a line, reads one line back. */
+    static String ping(FakeTcpServer server, int timeoutMillis) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(server.address(), timeoutMillis);
+            socket.setSoTimeout(timeoutMillis);
+            socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.UTF_8));
+            byte[] reply = new byte[64];
+            int count = socket.getInputStream().read(reply);
+            return count < 0 ? null : new String(reply, 0, count, StandardCharsets.UTF_8).strip();
+        }
+    }
+
+    @Nested
+    class AssertConnects {
+
+        @Test
+        void returnsTheNewConnection(@TcpServer FakeTcpServer server) throws IOException {
+            server.enqueue(Script.create().expectLine("PING").sendLine("PONG").close());
+            server.enqueue(Script.create().expectLine("PING").sendLine("PONG again").close());
+            ping(server, 2_000);
+
+            RecordedConnection connection = assertConnects(server, () -> assertThat(ping(server, 2_000))
+                    .isEqualTo("PONG again"));
+
+            assertThat(connection.id()).isEqualTo(2);
+            assertThat(connection.receivedLines()).containsExactly("PING");
+        }
+
+        @Test
+        void waitsForAConnectionMadeAfterTheClientCodeReturned(@TcpServer FakeTcpServer server) throws Exception {
+            CompletableFuture<Void> later = new CompletableFuture<>();
+
+            RecordedConnection connection = assertConnects(server, () -> CompletableFuture.runAsync(() -> {
+                try (Socket socket = new Socket(server.host(), server.port())) {
+                    socket.getOutputStream().write("late\n".getBytes(StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).whenComplete((result, error) -> later.complete(null)));
+
+            later.get(5, TimeUnit.SECONDS);
+            assertThat(connection.id()).isEqualTo(1);
+        }
+
+        @Test
+        void failsWithTheClientsExceptionAsCause(@TcpServer(mode = ConnectionMode.REFUSE) FakeTcpServer server) {
+            assertThatThrownBy(() -> assertConnects(server, () -> ping(server, 2_000)))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageStartingWith("Expecting the client to connect to fake TCP server " + server.authority()
+                            + " (mode REFUSE), but the client code threw java.net.ConnectException: Connection refused")
+                    .hasMessageContaining("Transcript:")
+                    .hasMessageContaining("(no connections to " + server.authority() + ")")
+                    .cause().isInstanceOf(ConnectException.class);
+        }
+
+        @Test
+        void failsWithModeAndTranscriptWhenNoConnectionCame(@TcpServer FakeTcpServer server) throws IOException {
+            server.enqueue(Script.create().expectLine("PING").sendLine("PONG").close());
+            ping(server, 2_000);
+
+            assertThatThrownBy(() -> assertConnects(server, SHORT, () -> { }))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageStartingWith("Expecting the client to open a new connection to fake TCP server "
+                            + server.authority() + " (mode ACCEPT), but none came within 200 ms (1 connection(s) "
+                            + "before the client code ran, 1 now)")
+                    .hasMessageContaining("Transcript:" + System.lineSeparator() + "  connection #1 ")
+                    .hasMessageContaining("client> \"PING\\r\\n\"")
+                    .hasMessageContaining("server> \"PONG\\r\\n\"");
+        }
+
+        @Test
+        void rejectsANonPositiveTimeout(@TcpServer FakeTcpServer server) {
+            assertThatThrownBy(() -> assertConnects(server, Duration.ZERO, () -> { }))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("timeout must be positive, was PT0S");
+        }
+    }
+
+    @Nested
+    class AssertClientFails {
+
+        @Test
+        void returnsTheExceptionOfTheExpectedType() {
+            IOException expected = new IOException("no reply");
+
+            IOException thrown = assertClientFails(IOException.class, () -> {
+                throw expected;
+            });
+
+            assertThat(thrown).isSameAs(expected);
+        }
+
+        @Test
+        void seesAResetConnection(@TcpServer(mode = ConnectionMode.ACCEPT_THEN_RESET) FakeTcpServer server) {
+            SocketException thrown = assertClientFails(SocketException.class, () -> ping(server, 2_000));
+
+            assertThat(thrown).isNotNull();
+            TcpAssertions.assertThat(server).hasConnectionCount(1);
+        }
+
+        @Test
+        void failsWhenTheClientCodeCompletes() {
+            assertThatThrownBy(() -> assertClientFails(IOException.class, () -> { }))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessage("Expecting the client code to fail with java.io.IOException, but it completed normally");
+        }
+
+        @Test
+        void failsWhenTheClientCodeThrowsSomethingElse() {
+            IllegalStateException other = new IllegalStateException("boom");
+
+            assertThatThrownBy(() -> assertClientFails(IOException.class, () -> {
+                throw other;
+            }))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessage("Expecting the client code to fail with java.io.IOException, but it failed with "
+                            + "java.lang.IllegalStateException: boom")
+                    .hasCause(other);
+        }
+    }
+
+    @Nested
+    class AssertRefused {
+
+        @Test
+        void passesWhenTheConnectWasRefused(@TcpServer(mode = ConnectionMode.REFUSE) FakeTcpServer server) {
+            Throwable thrown = assertRefused(server, () -> ping(server, 2_000));
+
+            assertThat(thrown).isInstanceOf(ConnectException.class);
+        }
+
+        @Test
+        void acceptsAClientThatWrapsTheConnectException(@TcpServer FakeTcpServer server) {
+            server.mode(ConnectionMode.REFUSE);
+
+            Throwable thrown = assertRefused(server, () -> {
+                try {
+                    ping(server, 2_000);
+                } catch (IOException e) {
+                    throw new IllegalStateException("service unavailable", e);
+                }
+            });
+
+            assertThat(thrown).hasMessage("service unavailable").hasCauseInstanceOf(ConnectException.class);
+        }
+
+        @Test
+        void failsWhenTheClientConnected(@TcpServer FakeTcpServer server) {
+            server.enqueue(Script.create().expectLine("PING").sendLine("PONG").close());
+
+            assertThatThrownBy(() -> assertRefused(server, () -> ping(server, 2_000)))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageStartingWith("Expecting the client's connection to fake TCP server "
+                            + server.authority() + " (mode ACCEPT) to be refused, but the client code completed "
+                            + "normally; 1 new connection(s): #1")
+                    .hasMessageContaining("client> \"PING\\r\\n\"");
+        }
+
+        @Test
+        void failsWhenTheClientFailedForAnotherReason(@TcpServer FakeTcpServer server) {
+            server.enqueue(Script.create().expectLine("PING").reset());
+
+            assertThatThrownBy(() -> assertRefused(server, () -> {
+                String reply = ping(server, 2_000);
+                throw new IllegalStateException("bad reply " + reply);
+            }))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("to be refused, but the client code failed with ")
+                    .hasMessageContaining("which is not caused by java.net.ConnectException; 1 new connection(s): #1")
+                    .hasMessageContaining("Transcript:");
+        }
+    }
+
+    @Nested
+    class AssertConnectTimesOut {
+
+        @Test
+        void passesWhenTheConnectTimedOut(@TcpServer(mode = ConnectionMode.CONNECT_TIMEOUT) FakeTcpServer server) {
+            Throwable thrown = assertConnectTimesOut(server, () -> ping(server, 200));
+
+            assertThat(thrown).isInstanceOf(SocketTimeoutException.class);
+            TcpAssertions.assertThat(server).hasNoConnections();
+        }
+
+        @Test
+        void failsWhenTheConnectWasRefusedInstead(@TcpServer(mode = ConnectionMode.REFUSE) FakeTcpServer server) {
+            assertThatThrownBy(() -> assertConnectTimesOut(server, () -> ping(server, 200)))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageStartingWith("Expecting the client's connection to fake TCP server "
+                            + server.authority() + " (mode REFUSE) to time out while connecting, but the client code "
+                            + "failed with java.net.ConnectException: Connection refused, which is not caused by a "
+                            + "timeout")
+                    .hasCauseInstanceOf(ConnectException.class);
+        }
+    }
+
+    @Nested
+    class AssertReadTimesOut {
+
+        @Test
+        void passesWhenTheClientConnectedAndThenTimedOut(@TcpServer FakeTcpServer server) {
+            server.enqueue(Script.create().stall());
+
+            Throwable thrown = assertReadTimesOut(server, () -> ping(server, 200));
+
+            assertThat(thrown).isInstanceOf(SocketTimeoutException.class);
+            TcpAssertions.assertThat(server).hasConnectionCount(1);
+        }
+
+        @Test
+        void failsWhenTheClientNeverConnected(@TcpServer(mode = ConnectionMode.CONNECT_TIMEOUT) FakeTcpServer server) {
+            assertThatThrownBy(() -> assertReadTimesOut(server, () -> ping(server, 200)))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("(mode CONNECT_TIMEOUT) and then time out waiting for it, but it timed out "
+                            + "without connecting: the server accepted no new connection, so this looks like a "
+                            + "connect timeout");
+        }
+
+        @Test
+        void failsWhenTheClientGotAnAnswer(@TcpServer FakeTcpServer server) {
+            server.enqueue(Script.create().expectLine("PING").sendLine("PONG").close());
+
+            assertThatThrownBy(() -> assertReadTimesOut(server, () -> ping(server, 2_000)))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("and then time out waiting for it, but the client code completed normally; "
+                            + "1 new connection(s): #1")
+                    // recorded before the server answered; the answer itself may be recorded a moment later
+                    .hasMessageContaining("client> \"PING\\r\\n\"");
+        }
+    }
+
+    @Nested
+    class AssertClientClosed {
+
+        @Test
+        void passesWhenTheClientClosedItsSocket(@TcpServer FakeTcpServer server) throws IOException {
+            server.enqueue(Script.create().expectLine("PING").sendLine("PONG"));
+
+            RecordedConnection connection = assertConnects(server, () -> ping(server, 2_000));
+
+            assertClientClosed(connection);
+        }
+
+        @Test
+        void failsWhenTheClientKeepsItsSocketOpen(@TcpServer FakeTcpServer server) throws IOException {
+            server.enqueue(Script.create().expectLine("PING").sendLine("PONG"));
+            try (Socket leaked = new Socket(server.host(), server.port())) {
+                leaked.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.UTF_8));
+                RecordedConnection connection = server.takeConnection(Duration.ofSeconds(2));
+
+                assertThatThrownBy(() -> assertClientClosed(connection, SHORT))
+                        .isInstanceOf(AssertionError.class)
+                        .hasMessageStartingWith("Expecting the client to close connection #1 from 127.0.0.1:"
+                                + leaked.getLocalPort() + " within 200 ms, but it is still open: the client leaks its "
+                                + "socket or closes it too late")
+                        .hasMessageContaining("Transcript:");
+            }
+        }
+
+        @Test
+        void failsWhenTheServerClosedFirst(@TcpServer FakeTcpServer server) {
+            server.enqueue(Script.create().expectLine("PING").sendLine("PONG").close());
+
+            RecordedConnection connection = assertConnects(server, () -> ping(server, 2_000));
+
+            assertThatThrownBy(() -> assertClientClosed(connection))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("but the server closed it first, so whether the client closes its socket "
+                            + "cannot be told")
+                    .hasMessageContaining("server closed the connection");
+        }
+    }
+}

@@ -1,0 +1,278 @@
+package dev.tcpfixture.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.tcpfixture.FakeTcpServer;
+import dev.tcpfixture.Script;
+import dev.tcpfixture.junit.TestKit.UserTests;
+import java.io.IOException;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * After each test the extension verifies the servers: unmet expectations fail the test with the transcript.
+ */
+class VerificationTest {
+
+    private static final Script SMTP_GREETING = Script.create()
+            .sendLine("220 mail.test")
+            .expectLine("HELO x")
+            .sendLine("250 ok")
+            .close();
+
+    /** Sends EHLO where the script expects HELO, and reads until the server closes. */
+    static List<String> sayEhlo(FakeTcpServer server) throws IOException {
+        return TestKit.converse(server.address(), "EHLO y");
+    }
+
+    // ---- a passing test whose server saw the wrong line ----
+
+    @UserTests
+    @WithTcpServer
+    static class WrongGreeting {
+
+        @Test
+        void clientSaysEhlo(@TcpServer FakeTcpServer server) throws IOException {
+            server.enqueue(SMTP_GREETING);
+            assertThat(sayEhlo(server)).containsExactly("220 mail.test");
+        }
+    }
+
+    @Test
+    void anUnmetExpectationFailsTheTestWithTheTranscript() {
+        EngineExecutionResults results = TestKit.run(WrongGreeting.class);
+
+        results.testEvents().assertStatistics(stats -> stats.started(1).failed(1));
+        Throwable failure = TestKit.failureOf(results, "clientSaysEhlo");
+        assertThat(failure)
+                .isExactlyInstanceOf(AssertionError.class)
+                .hasMessageStartingWith("Fake TCP server @TcpServer 127.0.0.1:")
+                .hasMessageContaining(" (per test) recorded 1 failure:")
+                .hasMessageContaining("1) connection #1: expected line \"HELO x\", but received line \"EHLO y\"")
+                .hasMessageContaining("server> \"220 mail.test\\r\\n\"")
+                .hasMessageContaining("client> \"EHLO y\\r\\n\"")
+                .hasMessageContaining("FAILED: expected line \"HELO x\", but received line \"EHLO y\"");
+        assertThat(TestKit.liveServerThreads()).isEmpty();
+    }
+
+    // ---- a failing test keeps its own failure; the server's is attached as suppressed ----
+
+    @UserTests
+    @WithTcpServer
+    static class FailingTestAndWrongGreeting {
+
+        @Test
+        void failsItself(@TcpServer FakeTcpServer server) throws IOException {
+            server.enqueue(SMTP_GREETING);
+            List<String> lines = sayEhlo(server);
+            assertThat(lines).as("the client's own check").containsExactly("220 mail.test", "250 ok");
+        }
+    }
+
+    @Test
+    void whenTheTestFailedTheServersFailureIsAttachedAsSuppressed() {
+        EngineExecutionResults results = TestKit.run(FailingTestAndWrongGreeting.class);
+
+        Throwable failure = TestKit.failureOf(results, "failsItself");
+        assertThat(failure).hasMessageContaining("[the client's own check]");
+        assertThat(failure.getSuppressed()).singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
+                .hasMessageContaining("expected line \"HELO x\", but received line \"EHLO y\"")
+                .hasMessageContaining("client> \"EHLO y\\r\\n\"");
+    }
+
+    // ---- several servers: every failure in one message ----
+
+    @UserTests
+    @WithTcpServer
+    static class TwoWrongServers {
+
+        @Test
+        void both(@TcpServer("primary") FakeTcpServer primary, @TcpServer("replica") FakeTcpServer replica)
+                throws IOException {
+            primary.enqueue(SMTP_GREETING);
+            replica.enqueue(SMTP_GREETING);
+            sayEhlo(primary);
+            sayEhlo(replica);
+        }
+    }
+
+    @Test
+    void theFailuresOfSeveralServersAreReportedTogether() {
+        Throwable failure = TestKit.failureOf(TestKit.run(TwoWrongServers.class), "both");
+
+        assertThat(failure.getMessage())
+                .contains("Fake TCP server @TcpServer(\"primary\") 127.0.0.1:")
+                .contains("Fake TCP server @TcpServer(\"replica\") 127.0.0.1:");
+    }
+
+    // ---- a step still waiting when the test ends ----
+
+    @UserTests
+    @WithTcpServer
+    static class ClientNeverAnswers {
+
+        @Test
+        void clientHangsUp(@TcpServer FakeTcpServer server) throws IOException {
+            server.enqueue(Script.create().sendLine("220 mail.test").expectLine("HELO x"));
+            try (Socket socket = new Socket(server.host(), server.port())) {
+                socket.setSoTimeout(2_000);
+                assertThat(socket.getInputStream().read()).isEqualTo('2');
+            }
+        }
+    }
+
+    @Test
+    void aScriptTheClientLeftUnfinishedFailsTheTest() {
+        Throwable failure = TestKit.failureOf(TestKit.run(ClientNeverAnswers.class), "clientHangsUp");
+
+        // "expected line ..., but the client closed the connection", or "step ... was cut short", by timing
+        assertThat(failure).hasMessageContaining("line \"HELO x\"")
+                .hasMessageContaining("server> \"220 mail.test\\r\\n\"");
+    }
+
+    // ---- per-class servers: verified after each test, each failure reported once ----
+
+    @UserTests
+    @WithTcpServer
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class SharedServer {
+
+        @TcpServer
+        static FakeTcpServer shared;
+
+        @Test
+        @Order(1)
+        void breaksTheScript() throws IOException {
+            shared.enqueue(SMTP_GREETING);
+            sayEhlo(shared);
+        }
+
+        @Test
+        @Order(2)
+        void goodConversation() throws IOException {
+            shared.enqueue(SMTP_GREETING);
+            assertThat(TestKit.converse(shared.address(), "HELO x")).containsExactly("220 mail.test", "250 ok");
+        }
+    }
+
+    @Test
+    void aPerClassServerIsVerifiedAfterEachTestAndEachFailureIsReportedOnce() {
+        EngineExecutionResults results = TestKit.run(SharedServer.class);
+
+        results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(1).failed(1));
+        assertThat(TestKit.failureOf(results, "breaksTheScript"))
+                .hasMessageContaining(" (per class) recorded 1 failure:")
+                .hasMessageContaining("received line \"EHLO y\"");
+        results.containerEvents().assertStatistics(stats -> stats.failed(0));
+        assertThat(SharedServer.shared.isClosed()).isTrue();
+    }
+
+    @UserTests
+    @WithTcpServer
+    static class SharedServerLeftWaiting {
+
+        @TcpServer
+        static FakeTcpServer shared;
+
+        static Socket leftOpen;
+
+        @Test
+        void leavesAConnectionWaiting() throws IOException {
+            shared.enqueue(Script.create().expectLine("QUIT"));
+            leftOpen = new Socket(shared.host(), shared.port());
+            shared.takeConnection(java.time.Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
+    void failuresThatClosingAPerClassServerBringsOutFailTheClass() throws IOException {
+        EngineExecutionResults results = TestKit.run(SharedServerLeftWaiting.class);
+        SharedServerLeftWaiting.leftOpen.close();
+
+        results.testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+        assertThat(TestKit.failures(results.containerEvents()))
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
+                .hasMessageContaining(" (per class) recorded 1 failure:")
+                .hasMessageContaining("step \"expect line \"QUIT\"\" was cut short: the server was shut down first");
+        assertThat(TestKit.liveServerThreads()).isEmpty();
+    }
+
+    // ---- opting out, and aborted tests ----
+
+    @UserTests
+    @WithTcpServer
+    static class NotVerified {
+
+        static final List<Boolean> checked = new CopyOnWriteArrayList<>();
+
+        @Test
+        void checksFailuresItself(@TcpServer(verify = false) FakeTcpServer server) throws IOException {
+            server.enqueue(SMTP_GREETING);
+            sayEhlo(server);
+            TcpAssertions.assertThat(server).hasFailureContaining("received line \"EHLO y\"");
+            checked.add(true);
+        }
+    }
+
+    @Test
+    void aServerDeclaredWithVerifyFalseIsNotVerified() {
+        NotVerified.checked.clear();
+
+        TestKit.run(NotVerified.class).testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+
+        assertThat(NotVerified.checked).containsExactly(true);
+    }
+
+    @UserTests
+    @WithTcpServer
+    static class Aborted {
+
+        @Test
+        void abortsAfterBreakingTheScript(@TcpServer FakeTcpServer server) throws IOException {
+            server.enqueue(SMTP_GREETING);
+            sayEhlo(server);
+            throw new TestAbortedException("not today");
+        }
+
+        @AfterEach
+        void afterEach() {
+            // runs before the extension verifies; a failing @AfterEach would hide the abort
+        }
+    }
+
+    @Test
+    void anAbortedTestIsNotVerified() {
+        EngineExecutionResults results = TestKit.run(Aborted.class);
+
+        results.testEvents().assertStatistics(stats -> stats.started(1).aborted(1).failed(0));
+        assertThat(TestKit.liveServerThreads()).isEmpty();
+    }
+
+    @Test
+    void aTestWithoutFailuresPasses() {
+        TestKit.run(GoodConversation.class).testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+    }
+
+    @UserTests
+    @WithTcpServer
+    static class GoodConversation {
+
+        @Test
+        void heloIsRight(@TcpServer FakeTcpServer server) throws IOException {
+            server.enqueue(SMTP_GREETING);
+            List<String> lines = TestKit.converse(server.address(), "HELO x");
+            if (!lines.equals(List.of("220 mail.test", "250 ok"))) {
+                fail("unexpected " + lines);
+            }
+        }
+    }
+}
