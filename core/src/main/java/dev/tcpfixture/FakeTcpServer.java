@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 /**
  * A real TCP server on loopback, run in the test's own process, that does what the test scripts: the other
@@ -213,6 +214,22 @@ public final class FakeTcpServer implements AutoCloseable {
      */
     public RecordedConnection takeConnection() {
         return takeConnection(engine.settings().stepTimeout());
+    }
+
+    /**
+     * Waits until {@code condition} holds, checking it again whenever something is recorded (a connection
+     * accepted, bytes received or sent, a close, a failure), not on a clock. For example
+     * {@code server.awaitUntil(() -> server.connectionCount() == 3, Duration.ofSeconds(2))}.
+     *
+     * @param condition the condition, usually on the server's record
+     * @param timeout how long to wait at most
+     * @return {@code true} if the condition held in time, {@code false} on timeout
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
+    public boolean awaitUntil(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(condition, "condition");
+        Objects.requireNonNull(timeout, "timeout");
+        return engine.awaitUntil(condition, timeout);
     }
 
     /**

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * The live record of one connection a {@link FakeTcpServer} accepted: what the client sent, what the server
@@ -133,6 +134,18 @@ public interface RecordedConnection {
      * @throws InterruptedException if the waiting thread is interrupted
      */
     boolean awaitClosed(Duration timeout) throws InterruptedException;
+
+    /**
+     * Waits until {@code condition} holds, checking it again whenever something is recorded on the server
+     * (not on a clock), for example {@code connection.awaitUntil(() -> connection.receivedLines().size() >= 2,
+     * Duration.ofSeconds(1))}.
+     *
+     * @param condition the condition, usually on this connection's record
+     * @param timeout how long to wait at most
+     * @return {@code true} if the condition held in time, {@code false} on timeout
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
+    boolean awaitUntil(BooleanSupplier condition, Duration timeout) throws InterruptedException;
 
     /**
      * Returns the failures recorded on this connection.

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The thread-safe record of one connection. Memory stays bounded: at most {@code recordingLimit} bytes per
@@ -25,6 +26,7 @@ final class ConnectionRecorder implements RecordedConnection {
 
     static final int MAX_EVENTS = 10_000;
 
+    private final ChangeSignal changes;
     private final int id;
     private final InetSocketAddress remoteAddress;
     private final InetSocketAddress localAddress;
@@ -47,7 +49,8 @@ final class ConnectionRecorder implements RecordedConnection {
     private boolean serverClosed;
 
     ConnectionRecorder(int id, InetSocketAddress remoteAddress, InetSocketAddress localAddress,
-            int recordingLimit, Charset charset) {
+            int recordingLimit, Charset charset, ChangeSignal changes) {
+        this.changes = changes;
         this.id = id;
         this.remoteAddress = remoteAddress;
         this.localAddress = localAddress;
@@ -66,7 +69,14 @@ final class ConnectionRecorder implements RecordedConnection {
         return charset;
     }
 
-    synchronized void received(byte[] buffer, int offset, int length) {
+    void received(byte[] buffer, int offset, int length) {
+        synchronized (this) {
+            receivedLocked(buffer, offset, length);
+        }
+        changes.signal();
+    }
+
+    private void receivedLocked(byte[] buffer, int offset, int length) {
         receivedCount += length;
         int room = recordingLimit - received.size();
         int kept = Math.max(0, Math.min(room, length));
@@ -81,7 +91,14 @@ final class ConnectionRecorder implements RecordedConnection {
         }
     }
 
-    synchronized void sent(byte[] buffer, int offset, int length) {
+    void sent(byte[] buffer, int offset, int length) {
+        synchronized (this) {
+            sentLocked(buffer, offset, length);
+        }
+        changes.signal();
+    }
+
+    private void sentLocked(byte[] buffer, int offset, int length) {
         sentCount += length;
         int room = recordingLimit - sent.size();
         int kept = Math.max(0, Math.min(room, length));
@@ -96,11 +113,25 @@ final class ConnectionRecorder implements RecordedConnection {
         }
     }
 
-    synchronized void note(String detail) {
+    void note(String detail) {
+        synchronized (this) {
+            noteLocked(detail);
+        }
+        changes.signal();
+    }
+
+    private void noteLocked(String detail) {
         add(Kind.NOTE, null, detail);
     }
 
-    synchronized void clientClosed(boolean reset) {
+    void clientClosed(boolean reset) {
+        synchronized (this) {
+            clientClosedLocked(reset);
+        }
+        changes.signal();
+    }
+
+    private void clientClosedLocked(boolean reset) {
         if (clientGone) {
             return;
         }
@@ -113,11 +144,25 @@ final class ConnectionRecorder implements RecordedConnection {
         ended.countDown();
     }
 
-    synchronized void serverHalfClosed() {
+    void serverHalfClosed() {
+        synchronized (this) {
+            serverHalfClosedLocked();
+        }
+        changes.signal();
+    }
+
+    private void serverHalfClosedLocked() {
         add(Kind.SERVER_HALF_CLOSED, null, "server shut down its output (half-close)");
     }
 
-    synchronized void serverClosed(boolean reset, String detail) {
+    void serverClosed(boolean reset, String detail) {
+        synchronized (this) {
+            serverClosedLocked(reset, detail);
+        }
+        changes.signal();
+    }
+
+    private void serverClosedLocked(boolean reset, String detail) {
         if (serverClosed) {
             return;
         }
@@ -136,6 +181,7 @@ final class ConnectionRecorder implements RecordedConnection {
             failure = new ScriptFailure(id, step, message, transcript(), cause);
             failures.add(failure);
         }
+        changes.signal();
         return failure;
     }
 
@@ -244,6 +290,11 @@ final class ConnectionRecorder implements RecordedConnection {
     @Override
     public boolean awaitClosed(Duration timeout) throws InterruptedException {
         return ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public boolean awaitUntil(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        return changes.await(condition, timeout);
     }
 
     @Override

@@ -55,6 +55,7 @@ public final class ServerEngine implements AutoCloseable {
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final List<ScriptFailure> serverFailures = new CopyOnWriteArrayList<>();
     private final AtomicInteger connectionIds = new AtomicInteger();
+    private final ChangeSignal changes = new ChangeSignal();
 
     private final Socket portHolder;
     private final InetAddress address;
@@ -234,7 +235,7 @@ public final class ServerEngine implements AutoCloseable {
         socket.setTcpNoDelay(true);
         ConnectionRecorder recorder = new ConnectionRecorder(connectionIds.incrementAndGet(),
                 (InetSocketAddress) socket.getRemoteSocketAddress(), (InetSocketAddress) socket.getLocalSocketAddress(),
-                settings.recordingLimit(), settings.charset());
+                settings.recordingLimit(), settings.charset(), changes);
         connections.add(recorder);
         ConnectionMode current = mode;
         if (current == ConnectionMode.ACCEPT_THEN_CLOSE) {
@@ -258,6 +259,7 @@ public final class ServerEngine implements AutoCloseable {
             }
         }
         untaken.add(recorder);
+        changes.signal();
     }
 
     private Thread newThread(String name, Runnable body) {
@@ -266,6 +268,7 @@ public final class ServerEngine implements AutoCloseable {
                 body.run();
             } finally {
                 threads.remove(Thread.currentThread());
+                changes.signal();
             }
         }, name, 256 * 1024);
         thread.setDaemon(true);
@@ -347,6 +350,19 @@ public final class ServerEngine implements AutoCloseable {
             all.addAll(connection.failures());
         }
         return List.copyOf(all);
+    }
+
+    /**
+     * Waits until {@code condition} holds, checking it again whenever the record of the server changes.
+     *
+     * @param condition the condition on the server's record
+     * @param timeout how long to wait at most
+     * @return whether the condition held in time
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitUntil(java.util.function.BooleanSupplier condition, Duration timeout)
+            throws InterruptedException {
+        return changes.await(condition, timeout);
     }
 
     public int liveThreadCount() {

@@ -40,7 +40,7 @@ public class FakeTcpServerAssert extends AbstractAssert<FakeTcpServerAssert, Fak
      * @return this
      */
     public FakeTcpServerAssert hasConnectionCount(int count) {
-        int actualCount = settle(server()::connectionCount, accepted -> accepted == count);
+        int actualCount = settle(server()::awaitUntil, server()::connectionCount, accepted -> accepted == count);
         if (actualCount != count) {
             failWithActualExpectedAndMessage(actualCount, count, "%s", describe("to have accepted " + count
                     + " connection(s), but it accepted " + actualCount));
@@ -85,7 +85,7 @@ public class FakeTcpServerAssert extends AbstractAssert<FakeTcpServerAssert, Fak
      * @return this
      */
     public FakeTcpServerAssert hasNoQueuedScripts() {
-        int queued = settle(server()::queuedScripts, waiting -> waiting == 0);
+        int queued = settle(server()::awaitUntil, server()::queuedScripts, waiting -> waiting == 0);
         if (queued != 0) {
             failWithActualExpectedAndMessage(queued, 0, "%s", describe("to have no queued scripts left, but "
                     + queued + " script(s) were never used by a connection"));
@@ -115,7 +115,7 @@ public class FakeTcpServerAssert extends AbstractAssert<FakeTcpServerAssert, Fak
      */
     public FakeTcpServerAssert hasFailureContaining(String text) {
         Objects.requireNonNull(text, "text");
-        List<ScriptFailure> failures = settle(server()::failures, actualFailures -> actualFailures.stream()
+        List<ScriptFailure> failures = settle(server()::awaitUntil, server()::failures, actualFailures -> actualFailures.stream()
                 .anyMatch(failure -> failure.message().contains(text)));
         if (failures.stream().noneMatch(failure -> failure.message().contains(text))) {
             failWithMessage("%s", describe("to have a failure containing:" + NEWLINE + "  " + Messages.quote(text)
@@ -131,7 +131,7 @@ public class FakeTcpServerAssert extends AbstractAssert<FakeTcpServerAssert, Fak
      * @return this
      */
     public FakeTcpServerAssert hasNoLiveThreads() {
-        int live = settle(server()::liveThreadCount, alive -> alive == 0);
+        int live = settle(server()::awaitUntil, server()::liveThreadCount, alive -> alive == 0);
         if (live != 0) {
             failWithActualExpectedAndMessage(live, 0, "%s", describe("to have no live threads, but " + live
                     + " are alive" + (server().isClosed() ? " although it is closed" : "; it is not closed")));

@@ -51,7 +51,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert receivedLine(String line) {
         Objects.requireNonNull(line, "line");
-        List<String> lines = settle(this::lines, received -> received.contains(line));
+        List<String> lines = settle(connection()::awaitUntil, this::lines, received -> received.contains(line));
         if (!lines.contains(line)) {
             failWithActualExpectedAndMessage(lines, List.of(line), "%s", describe("to have received the line:"
                     + NEWLINE + "  " + Messages.quote(line) + NEWLINE + "but it received these lines:" + NEWLINE
@@ -69,7 +69,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert receivedLines(String... lines) {
         List<String> expected = List.of(lines);
-        List<String> received = settle(this::lines, actualLines -> matchedInOrder(actualLines, expected)
+        List<String> received = settle(connection()::awaitUntil, this::lines, actualLines -> matchedInOrder(actualLines, expected)
                 == expected.size());
         int next = matchedInOrder(received, expected);
         if (next < expected.size()) {
@@ -89,7 +89,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert receivedLinesExactly(String... lines) {
         List<String> expected = List.of(lines);
-        List<String> received = settle(this::lines, expected::equals);
+        List<String> received = settle(connection()::awaitUntil, this::lines, expected::equals);
         if (!received.equals(expected)) {
             failWithActualExpectedAndMessage(received, expected, "%s", describe("to have received exactly these "
                     + "lines:" + NEWLINE + Messages.lines(expected) + NEWLINE + "but it received:" + NEWLINE
@@ -106,7 +106,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert receivedText(String text) {
         Objects.requireNonNull(text, "text");
-        String received = settle(this::text, text::equals);
+        String received = settle(connection()::awaitUntil, this::text, text::equals);
         if (!received.equals(text)) {
             failWithActualExpectedAndMessage(received, text, "%s", describe("to have received exactly the text:"
                     + NEWLINE + "  " + Messages.quote(text) + NEWLINE + "but it received:" + NEWLINE + "  "
@@ -123,7 +123,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert receivedTextContaining(String text) {
         Objects.requireNonNull(text, "text");
-        String received = settle(this::text, actualText -> actualText.contains(text));
+        String received = settle(connection()::awaitUntil, this::text, actualText -> actualText.contains(text));
         if (!received.contains(text)) {
             failWithActualExpectedAndMessage(received, text, "%s", describe("to have received text containing:"
                     + NEWLINE + "  " + Messages.quote(text) + NEWLINE + "but it received:" + NEWLINE + "  "
@@ -140,7 +140,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert receivedBytes(byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
-        byte[] received = settle(this::received, actualBytes -> Arrays.equals(actualBytes, bytes));
+        byte[] received = settle(connection()::awaitUntil, this::received, actualBytes -> Arrays.equals(actualBytes, bytes));
         if (!Arrays.equals(received, bytes)) {
             failWithActualExpectedAndMessage(received, bytes, "%s", describe("to have received exactly:" + NEWLINE
                     + "  " + Messages.bytes(bytes) + NEWLINE + "but it received:" + NEWLINE + "  "
@@ -169,7 +169,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert receivedTruncated() {
         RecordedConnection connection = connection();
-        if (!settle(connection::receivedTruncated, truncated -> truncated)) {
+        if (!settle(connection()::awaitUntil, connection::receivedTruncated, truncated -> truncated)) {
             failWithMessage("%s", describe("to have received more than the recording limit, but it received "
                     + connection.receivedByteCount() + " bytes, all of them recorded"));
         }
@@ -186,7 +186,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert sent(String text) {
         Objects.requireNonNull(text, "text");
-        String sent = settle(connection()::sentText, text::equals);
+        String sent = settle(connection()::awaitUntil, connection()::sentText, text::equals);
         if (!sent.equals(text)) {
             failWithActualExpectedAndMessage(sent, text, "%s", describe("to have sent exactly the text:" + NEWLINE
                     + "  " + Messages.quote(text) + NEWLINE + "but the server sent:" + NEWLINE + "  "
@@ -203,7 +203,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert sent(byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
-        byte[] sent = settle(connection()::sent, actualBytes -> Arrays.equals(actualBytes, bytes));
+        byte[] sent = settle(connection()::awaitUntil, connection()::sent, actualBytes -> Arrays.equals(actualBytes, bytes));
         if (!Arrays.equals(sent, bytes)) {
             failWithActualExpectedAndMessage(sent, bytes, "%s", describe("to have sent exactly:" + NEWLINE + "  "
                     + Messages.bytes(bytes) + NEWLINE + "but the server sent:" + NEWLINE + "  "
@@ -253,7 +253,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      * @return this
      */
     public RecordedConnectionAssert clientDisconnected() {
-        if (settle(connection()::isClientConnected, connected -> !connected)) {
+        if (settle(connection()::awaitUntil, connection()::isClientConnected, connected -> !connected)) {
             failWithMessage("%s", describe("to be closed, but the client is still connected"));
         }
         return myself;
@@ -283,7 +283,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert hasFailureContaining(String text) {
         Objects.requireNonNull(text, "text");
-        List<ScriptFailure> failures = settle(connection()::failures, actualFailures -> actualFailures.stream()
+        List<ScriptFailure> failures = settle(connection()::awaitUntil, connection()::failures, actualFailures -> actualFailures.stream()
                 .anyMatch(failure -> failure.message().contains(text)));
         if (failures.stream().noneMatch(failure -> failure.message().contains(text))) {
             failWithMessage("%s", describe("to have a failure containing:" + NEWLINE + "  " + Messages.quote(text)
@@ -296,7 +296,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
     // ---- helpers ----
 
     private RecordedConnectionAssert closedFirstBy(Side side) {
-        Optional<Side> closer = settle(connection()::closedFirstBy, first -> first.equals(Optional.of(side)));
+        Optional<Side> closer = settle(connection()::awaitUntil, connection()::closedFirstBy, first -> first.equals(Optional.of(side)));
         if (closer.isEmpty() || closer.get() != side) {
             String expected = side.name().toLowerCase(Locale.ROOT);
             failWithActualExpectedAndMessage(closer.orElse(null), side, "%s", describe("to have been closed first "

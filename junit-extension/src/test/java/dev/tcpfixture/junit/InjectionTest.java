@@ -207,7 +207,7 @@ class InjectionTest {
 
         TestKit.run(Attributes.class).testEvents().assertStatistics(stats -> stats.started(2).succeeded(2));
 
-        assertThat(Attributes.seen).containsExactlyInAnyOrder("0:0:0:0:0:0:0:1", List.of("PONG"),
+        assertThat(Attributes.seen).containsExactlyInAnyOrder("::1", List.of("PONG"),
                 ConnectionMode.REFUSE);
     }
 

@@ -134,7 +134,7 @@ class VerificationTest {
     void aScriptTheClientLeftUnfinishedFailsTheTest() {
         Throwable failure = TestKit.failureOf(TestKit.run(ClientNeverAnswers.class), "clientHangsUp");
 
-        // "expected line ..., but the client closed the connection", or "step ... was cut short", by timing
+        // "..., but the client closed the connection" or "..., but the server was shut down first", by timing
         assertThat(failure).hasMessageContaining("line \"HELO x\"")
                 .hasMessageContaining("server> \"220 mail.test\\r\\n\"");
     }
@@ -202,7 +202,7 @@ class VerificationTest {
         assertThat(TestKit.failures(results.containerEvents()))
                 .singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
                 .hasMessageContaining(" (per class) recorded 1 failure:")
-                .hasMessageContaining("step \"expect line \"QUIT\"\" was cut short: the server was shut down first");
+                .hasMessageContaining("expected line \"QUIT\", but the server was shut down first");
         assertThat(TestKit.liveServerThreads()).isEmpty();
     }
 
