@@ -114,10 +114,19 @@ public final class ServerEngine implements AutoCloseable {
     }
 
     private static boolean supportsReusePort() {
-        try (ServerSocket probe = new ServerSocket()) {
-            return probe.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
-        } catch (IOException e) {
-            return false;
+        return ReusePort.SUPPORTED;
+    }
+
+    /** Whether this platform offers {@code SO_REUSEPORT}, found out once. */
+    private static final class ReusePort {
+        static final boolean SUPPORTED = probe();
+
+        private static boolean probe() {
+            try (ServerSocket probe = new ServerSocket()) {
+                return probe.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
+            } catch (IOException e) {
+                return false;
+            }
         }
     }
 
