@@ -25,7 +25,11 @@ public enum ConnectionMode {
      */
     CONNECT_TIMEOUT,
 
-    /** Accept each connection and close it at once (FIN): the client reads end-of-stream. */
+    /**
+     * Accept each connection and close the server's side at once (FIN): the client reads end-of-stream.
+     * What the client still sends is read and recorded until it closes too, so that a request that was on its
+     * way does not turn the FIN into a reset.
+     */
     ACCEPT_THEN_CLOSE,
 
     /** Accept each connection and reset it at once (RST): the client sees {@code Connection reset}. */

@@ -1,5 +1,6 @@
 package dev.tcpfixture;
 
+import dev.tcpfixture.internal.Durations;
 import dev.tcpfixture.internal.ServerEngine;
 import dev.tcpfixture.internal.ServerSettings;
 import dev.tcpfixture.internal.Transcripts;
@@ -125,7 +126,8 @@ public final class FakeTcpServer implements AutoCloseable {
     // ---- what it does ----
 
     /**
-     * Queues a script for the next connection that has none yet.
+     * Queues a script: each connection accepted in mode {@link ConnectionMode#ACCEPT} takes the next queued
+     * script, in order.
      *
      * @param script the script
      * @return this server
@@ -159,7 +161,8 @@ public final class FakeTcpServer implements AutoCloseable {
     }
 
     /**
-     * Switches how new connection attempts are treated; when this returns, the new mode is in force. Open
+     * Switches how new connection attempts are treated; when this returns, the new mode is in force for every
+     * connection the server has not accepted yet (the kernel may have completed its handshake already). Open
      * connections are not affected.
      *
      * @param mode the new mode
@@ -196,7 +199,7 @@ public final class FakeTcpServer implements AutoCloseable {
             RecordedConnection connection = engine.takeConnection(timeout);
             if (connection == null) {
                 throw new AssertionError("expected a connection to " + authority() + " within "
-                        + timeout.toMillis() + " ms, but none came (mode " + mode() + ", "
+                        + Durations.describe(timeout) + ", but none came (mode " + mode() + ", "
                         + connectionCount() + " connection(s) so far, all taken)");
             }
             return connection;
@@ -373,14 +376,19 @@ public final class FakeTcpServer implements AutoCloseable {
         }
 
         /**
-         * Binds to {@code address}. Loopback is the default and the safe choice; a wildcard address
-         * ({@code 0.0.0.0}, {@code ::}) listens on every interface and is used only if asked for here.
+         * Binds to {@code address}: a loopback address, or, only if you mean to listen on every interface, a
+         * wildcard address ({@code 0.0.0.0}, {@code ::}). Clients then connect to loopback.
          *
          * @param address the address to bind
          * @return a builder with this option
+         * @throws IllegalArgumentException if the address is neither loopback nor wildcard
          */
         public Builder bindAddress(InetAddress address) {
             Objects.requireNonNull(address, "address");
+            if (!address.isLoopbackAddress() && !address.isAnyLocalAddress()) {
+                throw new IllegalArgumentException("a fake TCP server binds a loopback address (127.0.0.1, ::1) "
+                        + "or, if meant, a wildcard address (0.0.0.0, ::), not " + address.getHostAddress());
+            }
             return with(new ServerSettings(address, settings.backlog(), settings.stepTimeout(),
                     settings.recordingLimit(), settings.lineLimit(), settings.charset(), settings.initialMode()));
         }

@@ -247,8 +247,22 @@ public final class Script {
      * @return the script with this step added
      */
     public Script handle(ConnectionHandler handler) {
+        return handle("custom handler", handler);
+    }
+
+    /**
+     * Runs custom code with the connection's recorded streams, described for transcripts and failures.
+     * Whatever the handler throws, and the client ending the connection before the handler returns, is
+     * recorded as a failure.
+     *
+     * @param description what the handler does, for example {@code "answer a length-prefixed frame"}
+     * @param handler the code to run
+     * @return the script with this step added
+     */
+    public Script handle(String description, ConnectionHandler handler) {
+        Objects.requireNonNull(description, "description");
         Objects.requireNonNull(handler, "handler");
-        return then(Steps.handle(handler));
+        return then(Steps.handle(description, handler));
     }
 
     // ---- delivery faults ----

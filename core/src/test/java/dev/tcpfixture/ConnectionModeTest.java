@@ -63,7 +63,7 @@ class ConnectionModeTest {
         }
         RecordedConnection connection = server.takeConnection(WAIT);
         assertThat(connection.closedFirstBy()).contains(Side.SERVER);
-        assertThat(connection.isOpen()).isFalse();
+        assertThat(connection.awaitUntil(() -> !connection.isOpen(), WAIT)).as("closed once the client closed").isTrue();
     }
 
     @Test

@@ -100,6 +100,7 @@ class DeliveryFaultTest {
             assertThat(client.readLine()).isEqualTo("a");
         }
         RecordedConnection connection = server.takeConnection(WAIT);
+        assertThat(connection.awaitClosed(WAIT)).isTrue(); // sends are recorded once written, the close before it
         TranscriptEvent received = connection.events().stream().filter(e -> e.kind() == Kind.RECEIVED).findFirst().orElseThrow();
         TranscriptEvent sent = sentEvents(connection).get(0);
         assertThat(sent.elapsed().minus(received.elapsed())).isGreaterThanOrEqualTo(Duration.ofMillis(190));

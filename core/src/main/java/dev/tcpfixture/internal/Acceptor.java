@@ -7,12 +7,18 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A listener and the thread that accepts its connections. Stopping it first accepts every connection the
- * kernel already completed, so that a client that connected just before is served rather than reset.
+ * kernel already completed, so that a client that connected just before is served rather than reset. A
+ * failing {@code accept} (out of file descriptors, say) is reported and retried after a short pause; it never
+ * ends the thread.
  */
 final class Acceptor {
+
+    private static final long RETRY_PAUSE_MILLIS = 50;
 
     /** What to do with each accepted connection. */
     @FunctionalInterface
@@ -20,36 +26,41 @@ final class Acceptor {
         void accepted(SocketChannel channel);
     }
 
-    private final ServerSocketChannel channel;
-    private final Selector selector;
-    private final Thread thread;
-    private volatile boolean stopping;
-
-    private Acceptor(ServerSocketChannel channel, Selector selector, ThreadStarter threads, String name,
-            Handler handler) {
-        this.channel = channel;
-        this.selector = selector;
-        this.thread = threads.newThread(name, () -> run(handler));
+    /** Hears of failures to accept: the first of a kind at once, then how often it repeated. */
+    @FunctionalInterface
+    interface FailureListener {
+        void acceptFailed(Throwable failure, long repeats);
     }
 
-    /** Creates threads that the server tracks. */
+    /** Starts threads that the server tracks. */
     @FunctionalInterface
     interface ThreadStarter {
-        Thread newThread(String name, Runnable body);
+        Thread start(String name, Runnable body);
+    }
+
+    private final ServerSocketChannel channel;
+    private final Selector selector;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean stopping;
+    private Thread thread;
+
+    private Acceptor(ServerSocketChannel channel, Selector selector) {
+        this.channel = channel;
+        this.selector = selector;
     }
 
     static Acceptor start(InetSocketAddress address, int backlog, ThreadStarter threads, String name,
-            Handler handler) throws IOException {
+            Handler handler, FailureListener failures) throws IOException {
         ServerSocketChannel channel = bindListener(address, backlog);
         Selector selector = null;
         try {
             channel.configureBlocking(false);
             selector = Selector.open();
             channel.register(selector, SelectionKey.OP_ACCEPT);
-            Acceptor acceptor = new Acceptor(channel, selector, threads, name, handler);
-            acceptor.thread.start();
+            Acceptor acceptor = new Acceptor(channel, selector);
+            acceptor.thread = threads.start(name, () -> acceptor.run(handler, failures));
             return acceptor;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             channel.close();
             if (selector != null) {
                 selector.close();
@@ -71,9 +82,11 @@ final class Acceptor {
         }
     }
 
-    private void run(Handler handler) {
-        try {
-            while (true) {
+    private void run(Handler handler, FailureListener failures) {
+        String lastFailure = null;
+        long repeats = 0;
+        while (true) {
+            try {
                 selector.select();
                 selector.selectedKeys().clear();
                 SocketChannel accepted;
@@ -81,13 +94,39 @@ final class Acceptor {
                     handler.accepted(accepted);
                 }
                 if (stopping) {
-                    return;
+                    break;
+                }
+                if (repeats > 0) {
+                    failures.acceptFailed(new IOException(lastFailure), repeats);
+                }
+                lastFailure = null;
+                repeats = 0;
+            } catch (IOException | RuntimeException | Error e) {
+                if (stopping) {
+                    break;
+                }
+                if (String.valueOf(e).equals(lastFailure)) {
+                    repeats++;
+                } else {
+                    failures.acceptFailed(e, 0);
+                    lastFailure = String.valueOf(e);
+                    repeats = 0;
+                }
+                if (awaitStop(RETRY_PAUSE_MILLIS)) {
+                    break;
                 }
             }
-        } catch (IOException e) {
-            if (!stopping) {
-                throw new java.io.UncheckedIOException("accepting connections failed", e);
-            }
+        }
+        if (repeats > 0) {
+            failures.acceptFailed(new IOException(lastFailure), repeats);
+        }
+    }
+
+    private boolean awaitStop(long millis) {
+        try {
+            return stopped.await(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            return true;
         }
     }
 
@@ -98,16 +137,22 @@ final class Acceptor {
      */
     void stop(long deadline) {
         stopping = true;
+        stopped.countDown();
         selector.wakeup();
-        if (thread != Thread.currentThread()) {
-            try {
-                long remaining = deadline - System.nanoTime();
-                if (remaining > 0) {
-                    thread.join(Math.max(1, remaining / 1_000_000));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        boolean interrupted = false;
+        while (thread != Thread.currentThread() && thread.isAlive()) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                break;
             }
+            try {
+                thread.join(Math.max(1, remaining / 1_000_000));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         try {
             channel.close();

@@ -23,7 +23,8 @@ final class ChangeSignal {
     }
 
     boolean await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long start = System.nanoTime();
+        long limit = Durations.nanos(timeout);
         while (true) {
             long seen = version.get();
             if (condition.getAsBoolean()) {
@@ -31,7 +32,7 @@ final class ChangeSignal {
             }
             synchronized (monitor) {
                 while (version.get() == seen) {
-                    long remaining = deadline - System.nanoTime();
+                    long remaining = limit - (System.nanoTime() - start);
                     if (remaining <= 0) {
                         return condition.getAsBoolean();
                     }

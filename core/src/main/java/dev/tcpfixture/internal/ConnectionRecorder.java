@@ -19,12 +19,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * The thread-safe record of one connection. Memory stays bounded: at most {@code recordingLimit} bytes per
- * direction are kept, and once {@link #MAX_EVENTS} events exist, consecutive data events are merged.
+ * The thread-safe record of one connection. Memory stays bounded whatever the client does: at most
+ * {@code recordingLimit} bytes per direction are kept (in the byte record and, once more, in the data events),
+ * and at most {@link #MAX_DATA_EVENTS} data events are listed; later ones are only counted. Events without
+ * data (accepted, closes, failures, notes) happen a few times per connection at most.
  */
 final class ConnectionRecorder implements RecordedConnection {
 
-    static final int MAX_EVENTS = 10_000;
+    static final int MAX_DATA_EVENTS = 10_000;
 
     private final ChangeSignal changes;
     private final int id;
@@ -40,6 +42,8 @@ final class ConnectionRecorder implements RecordedConnection {
     private final ByteArrayOutputStream sent = new ByteArrayOutputStream();
     private final List<ScriptFailure> failures = new ArrayList<>();
     private final CountDownLatch ended = new CountDownLatch(1);
+    private int dataEvents;
+    private long omittedDataEvents;
     private long receivedCount;
     private long sentCount;
     private boolean receivedTruncated;
@@ -152,6 +156,9 @@ final class ConnectionRecorder implements RecordedConnection {
     }
 
     private void serverHalfClosedLocked() {
+        if (closedFirstBy == null) {
+            closedFirstBy = Side.SERVER; // the server's FIN went out first
+        }
         add(Kind.SERVER_HALF_CLOSED, null, "server shut down its output (half-close)");
     }
 
@@ -186,16 +193,15 @@ final class ConnectionRecorder implements RecordedConnection {
     }
 
     private void addData(Kind kind, byte[] data) {
-        if (events.size() >= MAX_EVENTS) {
-            TranscriptEvent last = events.get(events.size() - 1);
-            if (last.kind() == kind) {
-                byte[] merged = Arrays.copyOf(last.data(), last.data().length + data.length);
-                System.arraycopy(data, 0, merged, last.data().length, data.length);
-                events.set(events.size() - 1,
-                        new TranscriptEvent(kind, last.time(), last.elapsed(), merged, last.detail()));
-                return;
+        if (dataEvents == MAX_DATA_EVENTS) {
+            omittedDataEvents++;
+            if (omittedDataEvents == 1) {
+                add(Kind.NOTE, null, "event limit of " + MAX_DATA_EVENTS + " data events reached; later ones are "
+                        + "counted, not listed (their bytes are still recorded up to the recording limit)");
             }
+            return;
         }
+        dataEvents++;
         add(kind, data, null);
     }
 
@@ -289,7 +295,7 @@ final class ConnectionRecorder implements RecordedConnection {
 
     @Override
     public boolean awaitClosed(Duration timeout) throws InterruptedException {
-        return ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return ended.await(Durations.nanos(timeout), TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -304,7 +310,7 @@ final class ConnectionRecorder implements RecordedConnection {
 
     @Override
     public synchronized String transcript() {
-        return Transcripts.render(this, events, receivedCount, sentCount);
+        return Transcripts.render(this, events, receivedCount, sentCount, omittedDataEvents);
     }
 
     @Override

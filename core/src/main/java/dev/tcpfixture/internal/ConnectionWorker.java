@@ -45,6 +45,10 @@ final class ConnectionWorker implements Runnable {
             } catch (ConnectionEndedException ended) {
                 connectionEnded(index, ended.reason());
                 return;
+            } catch (SendTimeoutException | LineTooLongException e) {
+                recorder.fail(step.description(), e.getMessage(), null);
+                closeQuietly("server closed the connection after the failure");
+                return;
             } catch (IOException | RuntimeException | Error e) {
                 Throwable cause = e instanceof Steps.HandlerException ? e.getCause() : e;
                 recorder.fail(step.description(), "step \"" + step.description() + "\" failed with " + cause, cause);

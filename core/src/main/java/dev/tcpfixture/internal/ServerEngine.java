@@ -36,11 +36,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ServerEngine implements AutoCloseable {
 
-    private static final Duration SETTLE_ON_CLOSE = Duration.ofMillis(50);
-    private static final Duration SETTLE_ON_VERIFY = Duration.ofMillis(250);
+    /** How long close() and failures() wait at most for connections still working through what arrived. */
+    private static final Duration SETTLE = Duration.ofSeconds(1);
     private static final Duration THREAD_STOP_TIMEOUT = Duration.ofSeconds(2);
     private static final int FILLER_CONNECT_TIMEOUT_MILLIS = 1_000;
     private static final AtomicInteger SERVER_NUMBERS = new AtomicInteger();
+
+    /** What a connection gets in mode {@code ACCEPT_THEN_CLOSE}: FIN at once, then recording until the client closes. */
+    private static final List<Step> ACCEPT_THEN_CLOSE = List.of(Steps.shutdownOutput());
 
     private final ServerSettings settings;
     private final String threadPrefix;
@@ -49,9 +52,10 @@ public final class ServerEngine implements AutoCloseable {
     private final Object activityMonitor = new Object();
     private final CountDownLatch shutdown = new CountDownLatch(1);
     private final ConcurrentLinkedQueue<List<Step>> scripts = new ConcurrentLinkedQueue<>();
-    private final List<ConnectionRecorder> connections = new CopyOnWriteArrayList<>();
+    private final List<ConnectionRecorder> connections = new ArrayList<>(); // guarded by itself
     private final BlockingQueue<ConnectionRecorder> untaken = new LinkedBlockingQueue<>();
-    private final List<Session> sessions = new CopyOnWriteArrayList<>();
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final CountDownLatch closed = new CountDownLatch(1);
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final List<ScriptFailure> serverFailures = new CopyOnWriteArrayList<>();
     private final AtomicInteger connectionIds = new AtomicInteger();
@@ -163,7 +167,7 @@ public final class ServerEngine implements AutoCloseable {
     }
 
     /**
-     * Switches the connection mode; when this returns, new connection attempts get the new behaviour.
+     * Switches the connection mode; when this returns, connections not accepted yet get the new behaviour.
      *
      * @param newMode the mode
      */
@@ -190,7 +194,7 @@ public final class ServerEngine implements AutoCloseable {
         mode = newMode;
         if (accepting) {
             acceptor = Acceptor.start(new InetSocketAddress(settings.bindAddress(), port), settings.backlog(),
-                    this::newThread, threadPrefix + "-acceptor", this::accepted);
+                    this::startThread, threadPrefix + "-acceptor", this::accepted, this::acceptFailed);
         } else if (newMode == ConnectionMode.CONNECT_TIMEOUT) {
             blackhole = Acceptor.bindListener(new InetSocketAddress(settings.bindAddress(), port), 1);
             fillBacklog();
@@ -234,10 +238,20 @@ public final class ServerEngine implements AutoCloseable {
         Socket socket = channel.socket();
         try {
             handleAccepted(socket);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             closeQuietly(socket);
-            serverFailures.add(new ScriptFailure(0, "", "setting up an accepted connection failed: " + e, "", e));
+            serverFailed("setting up an accepted connection failed: " + e, e);
         }
+    }
+
+    private void acceptFailed(Throwable failure, long repeats) {
+        serverFailed("accepting a connection failed: " + failure
+                + (repeats > 0 ? " (and " + repeats + " times more)" : "") + "; still accepting", failure);
+    }
+
+    private void serverFailed(String message, Throwable cause) {
+        serverFailures.add(new ScriptFailure(0, "", message, "", cause));
+        changes.signal();
     }
 
     private void handleAccepted(Socket socket) throws IOException {
@@ -245,25 +259,26 @@ public final class ServerEngine implements AutoCloseable {
         ConnectionRecorder recorder = new ConnectionRecorder(connectionIds.incrementAndGet(),
                 (InetSocketAddress) socket.getRemoteSocketAddress(), (InetSocketAddress) socket.getLocalSocketAddress(),
                 settings.recordingLimit(), settings.charset(), changes);
-        connections.add(recorder);
+        synchronized (connections) {
+            connections.add(recorder);
+        }
         ConnectionMode current = mode;
-        if (current == ConnectionMode.ACCEPT_THEN_CLOSE) {
-            recorder.serverClosed(false, "server closed the connection at once (mode ACCEPT_THEN_CLOSE)");
-            socket.close();
-        } else if (current == ConnectionMode.ACCEPT_THEN_RESET) {
+        if (current == ConnectionMode.ACCEPT_THEN_RESET) {
             recorder.serverClosed(true, "server reset the connection at once (mode ACCEPT_THEN_RESET)");
             socket.setSoLinger(true, 0);
             socket.close();
         } else {
-            List<Step> steps = scripts.poll();
+            // closing at once could send RST for a request already received; a half-close sends FIN, and the
+            // worker reads and records what the client sends until it closes too
+            List<Step> steps = current == ConnectionMode.ACCEPT_THEN_CLOSE ? ACCEPT_THEN_CLOSE : scripts.poll();
             Session session = new Session(socket, recorder, this);
             synchronized (sessionsLock) {
                 if (shuttingDown) {
                     session.closeForShutdown();
                 } else {
                     sessions.add(session);
-                    newThread(threadPrefix + "-connection-" + recorder.id(),
-                            new ConnectionWorker(session, steps != null ? steps : defaultScript)).start();
+                    startThread(threadPrefix + "-connection-" + recorder.id(),
+                            new ConnectionWorker(session, steps != null ? steps : defaultScript));
                 }
             }
         }
@@ -271,7 +286,8 @@ public final class ServerEngine implements AutoCloseable {
         changes.signal();
     }
 
-    private Thread newThread(String name, Runnable body) {
+    /** Starts a thread of this server, tracked until it ends so that close() can wait for it. */
+    private Thread startThread(String name, Runnable body) {
         Thread thread = new Thread(null, () -> {
             try {
                 body.run();
@@ -282,7 +298,18 @@ public final class ServerEngine implements AutoCloseable {
         }, name, 256 * 1024);
         thread.setDaemon(true);
         threads.add(thread);
+        try {
+            thread.start();
+        } catch (RuntimeException | Error e) {
+            threads.remove(thread);
+            throw e;
+        }
         return thread;
+    }
+
+    /** A connection's worker is done: forget its session, which holds buffers and the socket. */
+    void sessionDone(Session session) {
+        sessions.remove(session);
     }
 
     // ---- waiting ----
@@ -304,45 +331,55 @@ public final class ServerEngine implements AutoCloseable {
      */
     boolean awaitShutdown(Duration duration) {
         try {
-            return shutdown.await(duration.toNanos(), TimeUnit.NANOSECONDS);
+            return shutdown.await(Durations.nanos(duration), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return true;
         }
     }
 
-    /** Waits a little while any connection is still working through what already arrived. */
+    /**
+     * Waits, at most {@code atMost}, while any connection is still working through bytes that already
+     * arrived. Woken by every change of a worker's activity: a worker that goes back to waiting for the
+     * client, or is done, always says so. Not interruptible: an interrupt is kept for the caller.
+     */
     private void settle(Duration atMost) {
-        long deadline = System.nanoTime() + atMost.toNanos();
+        long deadline = System.nanoTime() + Durations.nanos(atMost);
+        boolean interrupted = false;
         synchronized (activityMonitor) {
             while (sessions.stream().anyMatch(Session::isBusy)) {
                 long remaining = deadline - System.nanoTime();
                 if (remaining <= 0) {
-                    return;
+                    break;
                 }
                 try {
-                    // woken by every change of activity; the bound covers data that arrives without one
-                    TimeUnit.NANOSECONDS.timedWait(activityMonitor, Math.min(remaining, 2_000_000L));
+                    TimeUnit.NANOSECONDS.timedWait(activityMonitor, remaining);
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
+                    interrupted = true;
                 }
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
     // ---- queries ----
 
     public RecordedConnection takeConnection(Duration timeout) throws InterruptedException {
-        return untaken.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return untaken.poll(Durations.nanos(timeout), TimeUnit.NANOSECONDS);
     }
 
     public List<RecordedConnection> connections() {
-        return List.copyOf(connections);
+        synchronized (connections) {
+            return List.copyOf(connections);
+        }
     }
 
     public int connectionCount() {
-        return connections.size();
+        synchronized (connections) {
+            return connections.size();
+        }
     }
 
     /**
@@ -352,10 +389,10 @@ public final class ServerEngine implements AutoCloseable {
      */
     public List<ScriptFailure> failures() {
         if (!shuttingDown) {
-            settle(SETTLE_ON_VERIFY);
+            settle(SETTLE);
         }
         List<ScriptFailure> all = new ArrayList<>(serverFailures);
-        for (ConnectionRecorder connection : connections) {
+        for (RecordedConnection connection : connections()) {
             all.addAll(connection.failures());
         }
         return List.copyOf(all);
@@ -385,47 +422,87 @@ public final class ServerEngine implements AutoCloseable {
     // ---- closing ----
 
     /**
-     * Stops accepting, lets busy connections finish what already arrived (briefly), closes every connection
-     * and waits for every thread of the server to end.
+     * Stops accepting, lets busy connections finish what already arrived, closes every connection and waits
+     * for every thread of the server to end. A second call waits for the first to finish. Not interruptible:
+     * an interrupt is kept for the caller.
      */
     @Override
     public void close() {
         synchronized (lock) {
             if (shuttingDown) {
+                awaitUninterruptibly(closed, THREAD_STOP_TIMEOUT.plus(SETTLE));
                 return;
             }
             closeEndpoint();
             closeQuietly(portHolder);
-            settle(SETTLE_ON_CLOSE);
+            settle(SETTLE);
             synchronized (sessionsLock) {
                 shuttingDown = true;
             }
         }
-        shutdown.countDown();
-        for (Session session : sessions) {
-            session.closeForShutdown();
-        }
-        long deadline = System.nanoTime() + THREAD_STOP_TIMEOUT.toNanos();
-        for (Thread thread : List.copyOf(threads)) {
-            join(thread, deadline);
-        }
-        for (Thread thread : List.copyOf(threads)) {
-            serverFailures.add(new ScriptFailure(0, "", "server thread " + thread.getName()
-                    + " did not stop within " + THREAD_STOP_TIMEOUT.toMillis() + " ms", "", null));
+        try {
+            shutdown.countDown();
+            for (Session session : List.copyOf(sessions)) {
+                session.closeForShutdown();
+            }
+            long deadline = System.nanoTime() + THREAD_STOP_TIMEOUT.toNanos();
+            Thread self = Thread.currentThread();
+            for (Thread thread : List.copyOf(threads)) {
+                if (thread != self) {
+                    joinUninterruptibly(thread, deadline);
+                }
+            }
+            for (Thread thread : List.copyOf(threads)) {
+                if (thread != self && thread.isAlive()) {
+                    serverFailed("server thread " + thread.getName() + " did not stop within "
+                            + Durations.describe(THREAD_STOP_TIMEOUT), null);
+                }
+            }
+        } finally {
+            closed.countDown();
         }
     }
 
-    private void join(Thread thread, long deadline) {
-        if (thread == Thread.currentThread()) {
-            return;
-        }
+    private static void joinUninterruptibly(Thread thread, long deadline) {
+        boolean interrupted = false;
         try {
-            long remaining = deadline - System.nanoTime();
-            if (remaining > 0) {
-                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
+            while (thread.isAlive()) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return;
+                }
+                try {
+                    thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch, Duration timeout) {
+        long deadline = System.nanoTime() + Durations.nanos(timeout);
+        boolean interrupted = false;
+        try {
+            while (latch.getCount() > 0) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return;
+                }
+                try {
+                    latch.await(remaining, TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -8,6 +8,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.Arrays;
@@ -16,6 +21,10 @@ import java.util.Arrays;
  * The server's side of one connection while its script runs: buffered, recorded reads with deadlines,
  * paced writes, closing, and the state that steps change (line ending, step timeout, delivery, send limit).
  * Used by one worker thread; only {@link #isBusy()} and {@link #closeForShutdown()} are called from others.
+ *
+ * <p>Reads block on the socket with {@code SO_TIMEOUT} as the deadline. Writes switch the channel to
+ * non-blocking mode, so that a client that does not read makes the step fail after the step timeout instead
+ * of blocking the server's thread for good.
  */
 public final class Session implements Exchange {
 
@@ -25,9 +34,13 @@ public final class Session implements Exchange {
     /** The deadline of reads that wait until the client or the server ends the connection. */
     static final long NO_DEADLINE = Long.MAX_VALUE;
 
+    private static final int CLOSE_DRAIN_LIMIT = 1024 * 1024;
+    private static final long CLOSE_DRAIN_NANOS = 100_000_000L;
+
     private final Socket socket;
+    private final SocketChannel channel;
     private final InputStream socketInput;
-    private final OutputStream socketOutput;
+    private volatile Selector writeSelector;
     private final ConnectionRecorder recorder;
     private final ServerEngine engine;
     private final Object closeLock = new Object();
@@ -50,8 +63,8 @@ public final class Session implements Exchange {
 
     Session(Socket socket, ConnectionRecorder recorder, ServerEngine engine) throws IOException {
         this.socket = socket;
+        this.channel = socket.getChannel();
         this.socketInput = socket.getInputStream();
-        this.socketOutput = socket.getOutputStream();
         this.recorder = recorder;
         this.engine = engine;
         this.stepTimeout = engine.settings().stepTimeout();
@@ -124,7 +137,7 @@ public final class Session implements Exchange {
     // ---- reading ----
 
     long deadlineAfter(Duration timeout) {
-        long nanos = timeout.toNanos();
+        long nanos = Durations.nanos(timeout);
         long now = System.nanoTime();
         return nanos >= NO_DEADLINE - now ? NO_DEADLINE : now + nanos;
     }
@@ -153,12 +166,13 @@ public final class Session implements Exchange {
             socket.setSoTimeout(timeoutMillis);
             count = socketInput.read(buffer, end, buffer.length - end);
         } catch (SocketTimeoutException e) {
+            activity = Activity.BUSY;
             throw e;
         } catch (IOException e) {
+            activity = Activity.BUSY; // before ended() records anything a test may be waiting for
             throw ended(e);
-        } finally {
-            activity = Activity.BUSY;
         }
+        activity = Activity.BUSY;
         if (count < 0) {
             endOfStream = true;
             recorder.clientClosed(false);
@@ -197,9 +211,18 @@ public final class Session implements Exchange {
      * a write after the client closed).
      */
     private IOException ended(IOException cause) {
-        if (engine.isShuttingDown() || isClosed()) {
-            return new ConnectionEndedException(isClosed() && !engine.isShuttingDown()
-                    ? Reason.SCRIPT_CLOSED : Reason.SERVER_SHUTDOWN, cause);
+        if (engine.isShuttingDown()) {
+            return new ConnectionEndedException(Reason.SERVER_SHUTDOWN, cause);
+        }
+        if (isClosed()) {
+            return new ConnectionEndedException(Reason.SCRIPT_CLOSED, cause);
+        }
+        if (socket.isClosed()) { // a handler closed the socket itself
+            synchronized (closeLock) {
+                closed = true;
+            }
+            recorder.serverClosed(false, "server closed the connection (a handler closed the socket)");
+            return new ConnectionEndedException(Reason.SCRIPT_CLOSED, cause);
         }
         boolean reset = String.valueOf(cause.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("reset");
         recorder.clientClosed(reset);
@@ -218,6 +241,10 @@ public final class Session implements Exchange {
             for (int i = start + scanned; i < end; i++) {
                 if (buffer[i] == '\n') {
                     int lineEnd = i > start && buffer[i - 1] == '\r' ? i - 1 : i;
+                    if (lineEnd - start > engine.settings().lineLimit()) {
+                        start = i + 1;
+                        throw new LineTooLongException(engine.settings().lineLimit());
+                    }
                     String line = new String(buffer, start, lineEnd - start, charset());
                     start = i + 1;
                     return line;
@@ -327,20 +354,76 @@ public final class Session implements Exchange {
         }
     }
 
-    /** Writes and records; recorded first, so that whatever the client sees is already in the record. */
+    /**
+     * Writes and records what the kernel took. Waits at most the step timeout for a client that does not
+     * read; then fails the step.
+     *
+     * @throws SendTimeoutException if the client did not take the bytes in time
+     * @throws ConnectionEndedException if the client or the server ended the connection
+     */
     void write(byte[] data, int offset, int length) throws IOException {
-        recorder.sent(data, offset, length);
+        ByteBuffer pending = ByteBuffer.wrap(data, offset, length);
+        long deadline = deadlineAfter(stepTimeout);
         try {
-            socketOutput.write(data, offset, length);
-            socketOutput.flush();
+            channel.configureBlocking(false);
+            while (pending.hasRemaining()) {
+                int from = pending.position();
+                int count = channel.write(pending);
+                if (count > 0) {
+                    recorder.sent(data, from, count);
+                } else if (!awaitWritable(deadline)) {
+                    throw new SendTimeoutException("the client did not read: " + pending.remaining() + " of "
+                            + length + " bytes could not be sent within " + Durations.describe(stepTimeout));
+                }
+            }
+        } catch (SendTimeoutException e) {
+            throw e;
         } catch (IOException e) {
             IOException ended = ended(e);
             if (ended instanceof ConnectionEndedException gone && gone.reason() != Reason.SERVER_SHUTDOWN
                     && gone.reason() != Reason.SCRIPT_CLOSED) {
-                recorder.note("the " + length + " bytes above did not reach the client: " + e.getMessage());
+                recorder.note(pending.remaining() + " bytes did not reach the client: " + e.getMessage());
             }
             throw ended;
+        } finally {
+            if (channel.isOpen()) {
+                try {
+                    channel.configureBlocking(true);
+                } catch (IOException ignored) {
+                    // closed meanwhile; the next I/O reports it
+                }
+            }
         }
+    }
+
+    /**
+     * Waits until the client has read enough for more to be written, or the deadline passes.
+     *
+     * @return {@code false} if the deadline passed
+     */
+    private boolean awaitWritable(long deadline) throws IOException {
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+            return false;
+        }
+        Selector selector = writeSelector;
+        if (selector == null) {
+            selector = Selector.open();
+            writeSelector = selector;
+        }
+        SelectionKey key = channel.register(selector, SelectionKey.OP_WRITE);
+        activity(Activity.WAITING_FOR_CLIENT);
+        try {
+            selector.select(Math.max(1, Math.min(Long.MAX_VALUE / 2, remaining / 1_000_000)));
+        } finally {
+            activity = Activity.BUSY;
+            key.cancel();
+            selector.selectNow(); // deregisters the channel, so that it may block again
+        }
+        if (!channel.isOpen()) {
+            throw new ClosedChannelException();
+        }
+        return true;
     }
 
     /**
@@ -364,8 +447,8 @@ public final class Session implements Exchange {
     void shutdownOutput() throws IOException {
         if (!outputShut) {
             outputShut = true;
+            recorder.serverHalfClosed(); // first, so that it is recorded when the client sees the FIN
             socket.shutdownOutput();
-            recorder.serverHalfClosed();
         }
     }
 
@@ -381,8 +464,13 @@ public final class Session implements Exchange {
             if (!outputShut && !socket.isOutputShutdown()) {
                 socket.shutdownOutput();
             }
-            // read what already arrived, so that closing sends FIN rather than RST for unread data
-            while (socketInput.available() > 0 && fillQuietly()) {
+            // read what already arrived, so that closing sends FIN rather than RST for unread data; bounded,
+            // for a client that keeps sending
+            long drainDeadline = System.nanoTime() + CLOSE_DRAIN_NANOS;
+            long drained = 0;
+            while (drained < CLOSE_DRAIN_LIMIT && System.nanoTime() - drainDeadline < 0
+                    && socketInput.available() > 0 && fillQuietly()) {
+                drained += end - start;
                 start = end;
             }
         } catch (IOException ignored) {
@@ -413,22 +501,36 @@ public final class Session implements Exchange {
 
     /** Closes the socket from another thread because the server shuts down. */
     void closeForShutdown() {
+        boolean first;
         synchronized (closeLock) {
-            if (closed) {
-                return;
-            }
+            first = !closed;
             closed = true;
         }
-        recorder.serverClosed(false, "server closed the connection (server shut down)");
+        if (first) {
+            recorder.serverClosed(false, "server closed the connection (server shut down)");
+        }
         try {
-            socket.close();
+            socket.close(); // also when a step is closing it: that step may still be reading
         } catch (IOException ignored) {
             // nothing more to do
+        }
+        Selector selector = writeSelector;
+        if (selector != null) {
+            selector.wakeup();
         }
     }
 
     void done() {
+        Selector selector = writeSelector;
+        if (selector != null) {
+            try {
+                selector.close();
+            } catch (IOException ignored) {
+                // nothing more to do
+            }
+        }
         activity(Activity.DONE);
+        engine.sessionDone(this);
     }
 
     // ---- Exchange ----

@@ -189,7 +189,7 @@ public final class Steps {
      * @return the step
      */
     public static Step pause(Duration duration) {
-        return new Simple("pause " + duration.toMillis() + " ms", session -> session.delay(duration));
+        return new Simple("pause " + Durations.describe(duration), session -> session.delay(duration));
     }
 
     /**
@@ -227,13 +227,15 @@ public final class Steps {
     }
 
     /**
-     * Runs custom code on the connection.
+     * Runs custom code on the connection. The client ending the connection while it runs is a failure, as
+     * for an expectation: the handler did not get to finish.
      *
+     * @param description what the handler does, for transcripts and failures
      * @param handler the code
      * @return the step
      */
-    public static Step handle(ConnectionHandler handler) {
-        return new Simple("custom handler " + handler, session -> {
+    public static Step handle(String description, ConnectionHandler handler) {
+        return new Expectation("handle: " + description, "the handler \"" + description + "\" to finish", session -> {
             try {
                 handler.handle(session);
             } catch (IOException | RuntimeException e) {
@@ -342,7 +344,7 @@ public final class Steps {
      * @return the step
      */
     public static Step stepTimeout(Duration timeout) {
-        return new Simple("use step timeout " + timeout.toMillis() + " ms", session -> session.stepTimeout(timeout));
+        return new Simple("use step timeout " + Durations.describe(timeout), session -> session.stepTimeout(timeout));
     }
 
     // ---- helpers ----
@@ -385,8 +387,8 @@ public final class Steps {
     }
 
     private static ExpectationFailure timedOut(Session session, String what) {
-        return new ExpectationFailure("expected " + what + " within " + session.stepTimeout().toMillis()
-                + " ms, but " + (session.hasUnread() ? "only " + session.unread() + " came" : "nothing came"));
+        return new ExpectationFailure("expected " + what + " within " + Durations.describe(session.stepTimeout())
+                + ", but " + (session.hasUnread() ? "only " + session.unread() + " came" : "nothing came"));
     }
 
     /** The body of a step. */

@@ -21,13 +21,15 @@ public final class Transcripts {
     }
 
     static String render(ConnectionRecorder connection, List<TranscriptEvent> events, long receivedCount,
-            long sentCount) {
+            long sentCount, long omittedDataEvents) {
         StringBuilder text = new StringBuilder();
         text.append("  connection #").append(connection.id()).append(' ')
                 .append(address(connection.remoteAddress())).append(" -> ")
                 .append(address(connection.localAddress()))
                 .append(" (received ").append(receivedCount).append(" bytes, sent ").append(sentCount)
-                .append(" bytes)\n");
+                .append(" bytes")
+                .append(omittedDataEvents > 0 ? ", " + omittedDataEvents + " later data events not listed" : "")
+                .append(")\n");
         int count = events.size();
         for (int i = 0; i < count; i++) {
             if (count > HEAD_EVENTS + TAIL_EVENTS && i == HEAD_EVENTS) {
