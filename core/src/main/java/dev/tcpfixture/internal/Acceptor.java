@@ -49,22 +49,40 @@ final class Acceptor {
         this.selector = selector;
     }
 
-    static Acceptor start(InetSocketAddress address, int backlog, ThreadStarter threads, String name,
-            Handler handler, FailureListener failures) throws IOException {
+    /**
+     * Binds a listener; {@link #start} then accepts on it.
+     *
+     * @param address the address and port, {@code 0} for an ephemeral one
+     * @param backlog the accept backlog
+     * @return the bound, not yet accepting, acceptor
+     */
+    static Acceptor bind(InetSocketAddress address, int backlog) throws IOException {
         ServerSocketChannel channel = bindListener(address, backlog);
         Selector selector = null;
         try {
             channel.configureBlocking(false);
             selector = Selector.open();
             channel.register(selector, SelectionKey.OP_ACCEPT);
-            Acceptor acceptor = new Acceptor(channel, selector);
-            acceptor.thread = threads.start(name, () -> acceptor.run(handler, failures));
-            return acceptor;
+            return new Acceptor(channel, selector);
         } catch (IOException | RuntimeException | Error e) {
             channel.close();
             if (selector != null) {
                 selector.close();
             }
+            throw e;
+        }
+    }
+
+    int port() {
+        return channel.socket().getLocalPort();
+    }
+
+    /** Starts the thread that accepts; if that fails, the listener is closed. */
+    void start(ThreadStarter threads, String name, Handler handler, FailureListener failures) {
+        try {
+            thread = threads.start(name, () -> run(handler, failures));
+        } catch (RuntimeException | Error e) {
+            closeQuietly();
             throw e;
         }
     }
@@ -140,7 +158,7 @@ final class Acceptor {
         stopped.countDown();
         selector.wakeup();
         boolean interrupted = false;
-        while (thread != Thread.currentThread() && thread.isAlive()) {
+        while (thread != null && thread != Thread.currentThread() && thread.isAlive()) {
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
                 break;
@@ -154,6 +172,10 @@ final class Acceptor {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
         try {
             channel.close();
         } catch (IOException ignored) {

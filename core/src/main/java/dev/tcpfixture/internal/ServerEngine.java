@@ -46,7 +46,6 @@ public final class ServerEngine implements AutoCloseable {
     private static final List<Step> ACCEPT_THEN_CLOSE = List.of(Steps.shutdownOutput());
 
     private final ServerSettings settings;
-    private final String threadPrefix;
     private final Object lock = new Object();
     private final Object sessionsLock = new Object();
     private final Object activityMonitor = new Object();
@@ -61,9 +60,10 @@ public final class ServerEngine implements AutoCloseable {
     private final AtomicInteger connectionIds = new AtomicInteger();
     private final ChangeSignal changes = new ChangeSignal();
 
-    private final Socket portHolder;
     private final InetAddress address;
-    private final int port;
+    private Socket portHolder; // bound once the server first stops listening; guarded by lock
+    private volatile int port;
+    private volatile String threadPrefix;
     private volatile List<Step> defaultScript = List.of();
     private volatile ConnectionMode mode;
     private volatile boolean shuttingDown;
@@ -79,17 +79,34 @@ public final class ServerEngine implements AutoCloseable {
             throw new UnsupportedOperationException("tcpfixture needs SO_REUSEPORT to keep its port while it "
                     + "refuses connections; this platform does not offer it");
         }
+    }
+
+    /** Takes the port a first socket was given; every later socket binds the same one. */
+    private void portBound(int boundPort) {
+        port = boundPort;
+        threadPrefix = "tcpfixture-" + SERVER_NUMBERS.incrementAndGet() + "-port-" + boundPort;
+    }
+
+    /**
+     * Binds the socket that keeps the port while no listener is bound: with {@code SO_REUSEPORT}, beside the
+     * listener if there is one, and never listening.
+     */
+    private void holdPort() throws IOException {
+        if (portHolder != null) {
+            return;
+        }
         Socket holder = new Socket();
         try {
             holder.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-            holder.bind(new InetSocketAddress(bindAddress, 0));
+            holder.bind(new InetSocketAddress(settings.bindAddress(), port));
         } catch (IOException | RuntimeException e) {
             holder.close();
             throw e;
         }
-        this.portHolder = holder;
-        this.port = holder.getLocalPort();
-        this.threadPrefix = "tcpfixture-" + SERVER_NUMBERS.incrementAndGet() + "-port-" + port;
+        portHolder = holder;
+        if (port == 0) {
+            portBound(holder.getLocalPort());
+        }
     }
 
     /**
@@ -190,11 +207,18 @@ public final class ServerEngine implements AutoCloseable {
             mode = newMode;
             return;
         }
+        if (!accepting) {
+            holdPort(); // before the listener goes, so that the port is never free
+        }
         closeEndpoint();
         mode = newMode;
         if (accepting) {
-            acceptor = Acceptor.start(new InetSocketAddress(settings.bindAddress(), port), settings.backlog(),
-                    this::startThread, threadPrefix + "-acceptor", this::accepted, this::acceptFailed);
+            Acceptor bound = Acceptor.bind(new InetSocketAddress(settings.bindAddress(), port), settings.backlog());
+            if (port == 0) {
+                portBound(bound.port());
+            }
+            acceptor = bound;
+            bound.start(this::startThread, threadPrefix + "-acceptor", this::accepted, this::acceptFailed);
         } else if (newMode == ConnectionMode.CONNECT_TIMEOUT) {
             blackhole = Acceptor.bindListener(new InetSocketAddress(settings.bindAddress(), port), 1);
             fillBacklog();
@@ -292,11 +316,11 @@ public final class ServerEngine implements AutoCloseable {
             try {
                 body.run();
             } finally {
-                threads.remove(Thread.currentThread());
-                changes.signal();
+                changes.signal(); // the thread stays in the set until it is seen dead: close() joins it
             }
         }, name, 256 * 1024);
         thread.setDaemon(true);
+        threads.removeIf(known -> known.getState() == Thread.State.TERMINATED);
         threads.add(thread);
         try {
             thread.start();
@@ -412,6 +436,7 @@ public final class ServerEngine implements AutoCloseable {
     }
 
     public int liveThreadCount() {
+        threads.removeIf(thread -> thread.getState() == Thread.State.TERMINATED);
         return threads.size();
     }
 
@@ -434,7 +459,9 @@ public final class ServerEngine implements AutoCloseable {
                 return;
             }
             closeEndpoint();
-            closeQuietly(portHolder);
+            if (portHolder != null) {
+                closeQuietly(portHolder);
+            }
             settle(SETTLE);
             synchronized (sessionsLock) {
                 shuttingDown = true;

@@ -45,7 +45,11 @@ public final class Session implements Exchange {
     private final ServerEngine engine;
     private final Object closeLock = new Object();
 
-    private byte[] buffer = new byte[8_192];
+    /** Small at first, for the many short connections; doubled while reads fill it, up to the maximum. */
+    private static final int INITIAL_BUFFER = 1_024;
+    private static final int MAX_READ_BUFFER = 64 * 1024;
+
+    private byte[] buffer = new byte[INITIAL_BUFFER];
     private int start;
     private int end;
     private boolean endOfStream;
@@ -179,7 +183,11 @@ public final class Session implements Exchange {
             return false;
         }
         recorder.received(buffer, end, count);
+        boolean filled = end + count == buffer.length;
         end += count;
+        if (filled && buffer.length < MAX_READ_BUFFER) {
+            buffer = Arrays.copyOf(buffer, buffer.length * 2);
+        }
         return true;
     }
 
@@ -197,7 +205,7 @@ public final class Session implements Exchange {
             start = 0;
             end = used;
         } else {
-            int limit = Math.max(8_192, engine.settings().lineLimit() + 2);
+            int limit = Math.max(MAX_READ_BUFFER, engine.settings().lineLimit() + 2);
             buffer = Arrays.copyOf(buffer, Math.min(limit, buffer.length * 2));
             if (end == buffer.length) {
                 // the line limit is reached: callers check it before asking for more
