@@ -63,8 +63,7 @@ public class SequentialConnectionsBenchmark {
     public void checkNothingLeft() {
         kind.checkNoServerThreadsLeft();
         if (kind == ServerKind.FAKE) {
-            System.out.println(System.lineSeparator() + "# fake server: " + ServerKind.FAKE_CLOSES_WITH_LIVE_THREAD.get() + " of "
-                    + ServerKind.FAKE_CLOSES.get() + " close() calls returned while liveThreadCount() was not 0");
+            System.out.println(System.lineSeparator() + ServerKind.fakeCloseReport());
         }
     }
 }
