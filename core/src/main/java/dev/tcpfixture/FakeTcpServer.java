@@ -311,8 +311,9 @@ public final class FakeTcpServer implements AutoCloseable {
     }
 
     /**
-     * Returns how many threads of this server are alive: the acceptor and one per open connection. Zero
-     * after {@link #close()}.
+     * Returns how many threads of this server are alive: the acceptor, one per open connection, and threads
+     * that finished a connection in the last second and wait to take the next one. Zero after
+     * {@link #close()}.
      *
      * @return the live thread count
      */

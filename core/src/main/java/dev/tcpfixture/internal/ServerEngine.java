@@ -40,6 +40,7 @@ public final class ServerEngine implements AutoCloseable {
     private static final Duration SETTLE = Duration.ofSeconds(1);
     private static final Duration THREAD_STOP_TIMEOUT = Duration.ofSeconds(2);
     private static final int FILLER_CONNECT_TIMEOUT_MILLIS = 1_000;
+    private static final Duration IDLE_LINGER = Duration.ofSeconds(1);
     private static final AtomicInteger SERVER_NUMBERS = new AtomicInteger();
 
     /** What a connection gets in mode {@code ACCEPT_THEN_CLOSE}: FIN at once, then recording until the client closes. */
@@ -55,6 +56,9 @@ public final class ServerEngine implements AutoCloseable {
     private final BlockingQueue<ConnectionRecorder> untaken = new LinkedBlockingQueue<>();
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final Object idle = new Object();
+    private final java.util.ArrayDeque<NamedWork> handoff = new java.util.ArrayDeque<>(); // guarded by idle
+    private int idleThreads; // guarded by idle
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final List<ScriptFailure> serverFailures = new CopyOnWriteArrayList<>();
     private final AtomicInteger connectionIds = new AtomicInteger();
@@ -301,7 +305,7 @@ public final class ServerEngine implements AutoCloseable {
                     session.closeForShutdown();
                 } else {
                     sessions.add(session);
-                    startThread(threadPrefix + "-connection-" + recorder.id(),
+                    dispatch(threadPrefix + "-connection-" + recorder.id(),
                             new ConnectionWorker(session, steps != null ? steps : defaultScript));
                 }
             }
@@ -329,6 +333,57 @@ public final class ServerEngine implements AutoCloseable {
             throw e;
         }
         return thread;
+    }
+
+    /**
+     * Runs a connection's worker on a thread of this server: an idle one that finished its last connection
+     * moments ago, or a new one. Reusing threads makes many short connections cheap; idle threads wait at most
+     * {@link #IDLE_LINGER} for more work and are woken and joined by {@link #close()}.
+     */
+    private void dispatch(String name, Runnable worker) {
+        synchronized (idle) {
+            if (idleThreads > handoff.size()) {
+                handoff.add(new NamedWork(name, worker));
+                idle.notify();
+                return;
+            }
+        }
+        startThread(name, () -> work(new NamedWork(name, worker)));
+    }
+
+    private void work(NamedWork first) {
+        for (NamedWork next = first; next != null; next = nextWork()) {
+            Thread.currentThread().setName(next.name());
+            next.body().run();
+        }
+    }
+
+    /** Waits briefly for another connection to work on; {@code null} when there is none or the server closes. */
+    private NamedWork nextWork() {
+        long deadline = System.nanoTime() + IDLE_LINGER.toNanos();
+        synchronized (idle) {
+            idleThreads++;
+            try {
+                while (handoff.isEmpty() && !shuttingDown) {
+                    long remaining = deadline - System.nanoTime();
+                    if (remaining <= 0) {
+                        return null;
+                    }
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(idle, remaining);
+                    } catch (InterruptedException e) {
+                        return null;
+                    }
+                }
+                return handoff.poll();
+            } finally {
+                idleThreads--;
+            }
+        }
+    }
+
+    /** A worker and the name its thread takes while running it. */
+    private record NamedWork(String name, Runnable body) {
     }
 
     /** A connection's worker is done: forget its session, which holds buffers and the socket. */
@@ -469,6 +524,9 @@ public final class ServerEngine implements AutoCloseable {
         }
         try {
             shutdown.countDown();
+            synchronized (idle) {
+                idle.notifyAll(); // idle threads see shuttingDown and end
+            }
             for (Session session : List.copyOf(sessions)) {
                 session.closeForShutdown();
             }
