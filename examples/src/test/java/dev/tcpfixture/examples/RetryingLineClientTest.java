@@ -139,7 +139,7 @@ class RetryingLineClientTest {
         assertThat(client.request("PING")).isEqualTo("PONG");
 
         assertThat(server).hasConnectionCount(2);
-        assertThat(server.takeConnection()).sent("OK P").wasClosedByServer();
+        assertThat(server.takeConnection()).sentText("OK P").wasClosedByServer();
     }
 
     @Test

@@ -115,8 +115,8 @@ public class FakeTcpServerAssert extends AbstractAssert<FakeTcpServerAssert, Fak
      */
     public FakeTcpServerAssert hasFailureContaining(String text) {
         Objects.requireNonNull(text, "text");
-        List<ScriptFailure> failures = settle(server()::awaitUntil, server()::failures, actualFailures -> actualFailures.stream()
-                .anyMatch(failure -> failure.message().contains(text)));
+        List<ScriptFailure> failures = settle(server()::awaitUntil, server()::failures,
+                actualFailures -> actualFailures.stream().anyMatch(failure -> failure.message().contains(text)));
         if (failures.stream().noneMatch(failure -> failure.message().contains(text))) {
             failWithMessage("%s", describe("to have a failure containing:" + NEWLINE + "  " + Messages.quote(text)
                     + NEWLINE + (failures.isEmpty() ? "but it recorded no failures"

@@ -62,15 +62,16 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
 
     /**
      * Asserts that the client sent these lines in this order, possibly with other lines before, between and
-     * after them.
+     * after them: an ordered subsequence. For exactly these lines and no others, use
+     * {@link #receivedLinesExactly(String...)}.
      *
      * @param lines the lines, without line endings
      * @return this
      */
-    public RecordedConnectionAssert receivedLines(String... lines) {
+    public RecordedConnectionAssert receivedLinesInOrder(String... lines) {
         List<String> expected = List.of(lines);
-        List<String> received = settle(connection()::awaitUntil, this::lines, actualLines -> matchedInOrder(actualLines, expected)
-                == expected.size());
+        List<String> received = settle(connection()::awaitUntil, this::lines,
+                actualLines -> matchedInOrder(actualLines, expected) == expected.size());
         int next = matchedInOrder(received, expected);
         if (next < expected.size()) {
             failWithActualExpectedAndMessage(received, expected, "%s", describe("to have received these lines "
@@ -140,7 +141,8 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert receivedBytes(byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
-        byte[] received = settle(connection()::awaitUntil, this::received, actualBytes -> Arrays.equals(actualBytes, bytes));
+        byte[] received = settle(connection()::awaitUntil, this::received,
+                actualBytes -> Arrays.equals(actualBytes, bytes));
         if (!Arrays.equals(received, bytes)) {
             failWithActualExpectedAndMessage(received, bytes, "%s", describe("to have received exactly:" + NEWLINE
                     + "  " + Messages.bytes(bytes) + NEWLINE + "but it received:" + NEWLINE + "  "
@@ -157,7 +159,9 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
     public RecordedConnectionAssert receivedNothing() {
         long count = connection().receivedByteCount();
         if (count != 0) {
-            failWithMessage("%s", describe("to have received nothing, but it received " + count + " bytes"));
+            byte[] received = connection().received();
+            failWithActualExpectedAndMessage(received, new byte[0], "%s", describe("to have received nothing, but "
+                    + "it received " + count + " bytes:" + NEWLINE + "  " + Messages.bytes(received)));
         }
         return myself;
     }
@@ -184,7 +188,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      * @param text all the text, line endings included
      * @return this
      */
-    public RecordedConnectionAssert sent(String text) {
+    public RecordedConnectionAssert sentText(String text) {
         Objects.requireNonNull(text, "text");
         String sent = settle(connection()::awaitUntil, connection()::sentText, text::equals);
         if (!sent.equals(text)) {
@@ -201,9 +205,10 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      * @param bytes all the bytes
      * @return this
      */
-    public RecordedConnectionAssert sent(byte[] bytes) {
+    public RecordedConnectionAssert sentBytes(byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
-        byte[] sent = settle(connection()::awaitUntil, connection()::sent, actualBytes -> Arrays.equals(actualBytes, bytes));
+        byte[] sent = settle(connection()::awaitUntil, connection()::sent,
+                actualBytes -> Arrays.equals(actualBytes, bytes));
         if (!Arrays.equals(sent, bytes)) {
             failWithActualExpectedAndMessage(sent, bytes, "%s", describe("to have sent exactly:" + NEWLINE + "  "
                     + Messages.bytes(bytes) + NEWLINE + "but the server sent:" + NEWLINE + "  "
@@ -233,28 +238,34 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
     }
 
     /**
-     * Asserts that the connection is still open on both sides, as far as the server can tell.
+     * Asserts that the client is still connected, as far as the server can tell: neither side closed or reset
+     * the connection. Checked at once: a close the client made a moment ago may not be recorded yet.
      *
      * @return this
+     * @see RecordedConnection#isClientConnected()
      */
-    public RecordedConnectionAssert clientIsConnected() {
+    public RecordedConnectionAssert isClientConnected() {
         RecordedConnection connection = connection();
         if (!connection.isClientConnected()) {
-            failWithMessage("%s", describe("to be open, but it was closed by the "
-                    + connection.closedFirstBy().map(side -> side.name().toLowerCase(Locale.ROOT))
+            failWithActualExpectedAndMessage("closed", "connected", "%s", describe("to be connected, but it was "
+                    + "closed by the " + connection.closedFirstBy().map(side -> side.name().toLowerCase(Locale.ROOT))
                             .orElse("client or the server")));
         }
         return myself;
     }
 
     /**
-     * Asserts that the connection is no longer open: the client closed or reset it, or the server closed it.
+     * Asserts that the client is no longer connected: the client closed or reset the connection, or the server
+     * closed it. To check that the client itself closed, use {@link #wasClosedByClient()} or
+     * {@link TcpAssertions#assertClientClosed(RecordedConnection)}.
      *
      * @return this
+     * @see RecordedConnection#isClientConnected()
      */
-    public RecordedConnectionAssert clientDisconnected() {
+    public RecordedConnectionAssert isClientDisconnected() {
         if (settle(connection()::awaitUntil, connection()::isClientConnected, connected -> !connected)) {
-            failWithMessage("%s", describe("to be closed, but the client is still connected"));
+            failWithActualExpectedAndMessage("connected", "closed", "%s", describe("to be closed, but the client "
+                    + "is still connected"));
         }
         return myself;
     }
@@ -283,8 +294,8 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert hasFailureContaining(String text) {
         Objects.requireNonNull(text, "text");
-        List<ScriptFailure> failures = settle(connection()::awaitUntil, connection()::failures, actualFailures -> actualFailures.stream()
-                .anyMatch(failure -> failure.message().contains(text)));
+        List<ScriptFailure> failures = settle(connection()::awaitUntil, connection()::failures,
+                actualFailures -> actualFailures.stream().anyMatch(failure -> failure.message().contains(text)));
         if (failures.stream().noneMatch(failure -> failure.message().contains(text))) {
             failWithMessage("%s", describe("to have a failure containing:" + NEWLINE + "  " + Messages.quote(text)
                     + NEWLINE + (failures.isEmpty() ? "but it has no failures"
@@ -296,7 +307,8 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
     // ---- helpers ----
 
     private RecordedConnectionAssert closedFirstBy(Side side) {
-        Optional<Side> closer = settle(connection()::awaitUntil, connection()::closedFirstBy, first -> first.equals(Optional.of(side)));
+        Optional<Side> closer = settle(connection()::awaitUntil, connection()::closedFirstBy,
+                first -> first.equals(Optional.of(side)));
         if (closer.isEmpty() || closer.get() != side) {
             String expected = side.name().toLowerCase(Locale.ROOT);
             failWithActualExpectedAndMessage(closer.orElse(null), side, "%s", describe("to have been closed first "
