@@ -241,6 +241,30 @@ class TcpAssertionsTest {
         }
 
         @Test
+        void waitsBrieflyForTheServerToRecordTheConnection(@TcpServer FakeTcpServer server) throws Exception {
+            server.enqueue(Script.create().stall());
+            SocketTimeoutException timeout = new SocketTimeoutException("Read timed out");
+            CompletableFuture<Void> connected = new CompletableFuture<>();
+
+            // the client code times out before its connection, made on another thread, is recorded
+            Throwable thrown = assertReadTimesOut(server, () -> {
+                CompletableFuture.runAsync(() -> {
+                    try (Socket socket = new Socket(server.host(), server.port())) {
+                        server.awaitUntil(() -> server.connectionCount() == 1, Duration.ofSeconds(5));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }).whenComplete((result, error) -> connected.complete(null));
+                throw timeout;
+            });
+
+            assertThat(thrown).isSameAs(timeout);
+            connected.get(5, TimeUnit.SECONDS);
+        }
+
+        @Test
         void failsWhenTheClientNeverConnected(@TcpServer(mode = ConnectionMode.CONNECT_TIMEOUT) FakeTcpServer server) {
             assertThatThrownBy(() -> assertReadTimesOut(server, () -> ping(server, 200)))
                     .isInstanceOf(AssertionError.class)
