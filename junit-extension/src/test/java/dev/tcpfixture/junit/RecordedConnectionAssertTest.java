@@ -13,7 +13,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 
@@ -137,7 +136,7 @@ class RecordedConnectionAssertTest {
     }
 
     @Test
-    void whoClosedAndWhetherTheClientIsConnected(@TcpServer FakeTcpServer server) throws IOException {
+    void whoClosedAndWhetherTheClientIsConnected(@TcpServer FakeTcpServer server) throws Exception {
         RecordedConnection closedByClient = conversation(server, "bye\n");
         assertThat(closedByClient).wasClosedByClient().isClientDisconnected();
         assertThatThrownBy(() -> assertThat(closedByClient).wasClosedByServer())
@@ -155,17 +154,18 @@ class RecordedConnectionAssertTest {
         List<String> reply = TestKit.converse(server.address(), "PING");
         org.assertj.core.api.Assertions.assertThat(reply).containsExactly("PONG");
         RecordedConnection closedByServer = server.takeConnection(Duration.ofSeconds(5));
-        Awaitility.await().atMost(Duration.ofSeconds(5))
-                .untilAsserted(() -> assertThat(closedByServer).wasClosedByServer());
+        org.assertj.core.api.Assertions.assertThat(closedByServer.awaitClosed(Duration.ofSeconds(5))).isTrue();
+        assertThat(closedByServer).wasClosedByServer().isClientDisconnected();
         assertThatThrownBy(() -> assertThat(closedByServer).wasClosedByClient())
                 .hasMessageContaining("to have been closed first by the client, but the server closed it first");
     }
 
     @Test
-    void readsLiveStateSoThatItCanBeAwaited(@TcpServer FakeTcpServer server) throws IOException {
+    void readsLiveState(@TcpServer FakeTcpServer server) throws Exception {
+        RecordedConnection connection;
         RecordedConnectionAssert assertion;
         try (Socket socket = new Socket(server.host(), server.port())) {
-            RecordedConnection connection = server.takeConnection(Duration.ofSeconds(5));
+            connection = server.takeConnection(Duration.ofSeconds(5));
             assertion = assertThat(connection);
             assertion.receivedNothing().isClientConnected();
             assertThatThrownBy(() -> assertion.isClientDisconnected())
@@ -178,9 +178,13 @@ class RecordedConnectionAssertTest {
             OutputStream out = socket.getOutputStream();
             out.write("HELO x\r\n".getBytes(StandardCharsets.UTF_8));
 
-            Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertion.receivedLine("HELO x"));
+            RecordedConnection live = connection;
+            org.assertj.core.api.Assertions.assertThat(live.awaitUntil(() -> !live.receivedLines().isEmpty(),
+                    Duration.ofSeconds(5))).isTrue();
+            assertion.receivedLine("HELO x").isClientConnected();
         }
-        Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertion.wasClosedByClient());
+        org.assertj.core.api.Assertions.assertThat(connection.awaitClosed(Duration.ofSeconds(5))).isTrue();
+        assertion.wasClosedByClient().isClientDisconnected();
     }
 
     @Test
