@@ -20,9 +20,12 @@ import org.assertj.core.api.AbstractAssert;
  * and the transcript of the connection.
  *
  * <p>The server records what it sent, and its close, right after doing it, so a client can see them a moment
- * before the record shows them. An assertion that does not hold at once therefore reads the connection again
- * for up to 200 ms before it fails; one that holds returns at once. For anything that takes longer, use
- * Awaitility.
+ * before the record shows them. An assertion that does not hold at once therefore waits up to 200 ms for the
+ * record to change so that it holds, woken by each change (not polling), before it fails; one that holds
+ * returns at once. {@link #receivedNothing()}, {@link #isClientConnected()} and {@link #hasNoFailures()}, which
+ * a later change could only break, check at once. For anything that takes longer, wait first with
+ * {@link RecordedConnection#awaitUntil(java.util.function.BooleanSupplier, java.time.Duration)} or
+ * {@link RecordedConnection#awaitClosed(java.time.Duration)}, or retry the assertion with Awaitility.
  *
  * <p>Lines are the complete lines received so far, without their line endings ({@code \n} or
  * {@code \r\n}); a trailing line without line ending is not counted. Text is decoded with the server's
