@@ -41,8 +41,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *   their failures recorded since the last verification fail that test.</li>
  *   <li>After a test that may have run at the same time as another test that sees the server &mdash; it, or a
  *   {@code @Nested} class between it and the server's class, is {@code ExecutionMode.CONCURRENT} with
- *   parallel execution on, or another such test in fact ran while it ran &mdash; the server's failures are set
- *   aside: no single test can be blamed.</li>
+ *   parallel execution on, or another such test, or a {@code @Nested} class's run from its {@code @BeforeAll}
+ *   to its {@code @AfterAll}, in fact overlapped it &mdash; the server's failures are set aside: no single test
+ *   can be blamed.</li>
  *   <li>A test that was aborted (for example by an assumption) is not verified: its own servers' failures are
  *   dropped, and those of the per-class servers it sees are set aside, so that they are not blamed on the
  *   next test.</li>

@@ -12,12 +12,15 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.parallel.Execution;
@@ -404,6 +407,85 @@ class VerificationTest {
 
         EngineExecutionResults results = TestKit.run(TestKit.parallel("same_thread", "same_thread"),
                 SameThreadTestBesideAConcurrentOne.class);
+
+        results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(2).failed(0));
+        assertThat(TestKit.failures(results.containerEvents()))
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
+                .hasMessageContaining(" (per class) recorded 1 failure while tests that share it ran at the same "
+                        + "time")
+                .hasMessageContaining("received line \"EHLO y\"");
+    }
+
+    /**
+     * Registered before the extension, so its {@code beforeEach} runs before the extension's and its
+     * {@code afterEach} after it: {@code outerTest} starts only once the nested test has ended, and the nested
+     * class's {@code @AfterAll} waits until {@code outerTest} is verified. So only the nested class's own
+     * {@code @BeforeAll}...{@code @AfterAll} span overlaps {@code outerTest}.
+     */
+    static class Choreography implements BeforeEachCallback, AfterEachCallback {
+
+        @Override
+        public void beforeEach(ExtensionContext context) throws InterruptedException {
+            if (context.getRequiredTestMethod().getName().equals("outerTest")) {
+                assertThat(OuterTestBesideANestedClass.nestedTestEnded.await(10, TimeUnit.SECONDS))
+                        .as("the nested test ended").isTrue();
+            }
+        }
+
+        @Override
+        public void afterEach(ExtensionContext context) {
+            String name = context.getRequiredTestMethod().getName();
+            if (name.equals("nestedTest")) {
+                OuterTestBesideANestedClass.nestedTestEnded.countDown();
+            } else if (name.equals("outerTest")) {
+                OuterTestBesideANestedClass.outerTestVerified.countDown();
+            }
+        }
+    }
+
+    @UserTests
+    @ExtendWith(Choreography.class)
+    @WithTcpServer
+    static class OuterTestBesideANestedClass {
+
+        @TcpServer
+        static FakeTcpServer shared;
+
+        static volatile CountDownLatch nestedTestEnded = new CountDownLatch(1);
+        static volatile CountDownLatch outerTestVerified = new CountDownLatch(1);
+
+        /** Runs in the class's thread while the nested class runs on another. */
+        @Test
+        @Execution(ExecutionMode.SAME_THREAD)
+        void outerTest() throws Exception {
+            shared.enqueue(SMTP_GREETING);
+            sayEhlo(shared);
+        }
+
+        @Nested
+        @Execution(ExecutionMode.CONCURRENT)
+        class Inner {
+
+            @Test
+            void nestedTest() {
+                assertThat(shared.isClosed()).isFalse();
+            }
+
+            /** Could use the shared server while outerTest runs: still running when outerTest is verified. */
+            @AfterAll
+            static void stillRunning() throws InterruptedException {
+                assertThat(outerTestVerified.await(10, TimeUnit.SECONDS)).as("outerTest verified").isTrue();
+            }
+        }
+    }
+
+    @Test
+    void aTestIsNotBlamedWhileANestedClassThatSharesTheServerRuns() {
+        OuterTestBesideANestedClass.nestedTestEnded = new CountDownLatch(1);
+        OuterTestBesideANestedClass.outerTestVerified = new CountDownLatch(1);
+
+        EngineExecutionResults results = TestKit.run(TestKit.parallel("same_thread", "same_thread"),
+                OuterTestBesideANestedClass.class);
 
         results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(2).failed(0));
         assertThat(TestKit.failures(results.containerEvents()))

@@ -62,17 +62,22 @@ public final class ServerLifecycle {
     // ---- callbacks ----
 
     /**
-     * Injects the static fields of the class and, if its instance lives for the class ({@code PER_CLASS}), the
-     * instance fields of that instance and of the enclosing instances created with it.
+     * Notes that the class runs, then injects the static fields of the class and, if its instance lives for the
+     * class ({@code PER_CLASS}), the instance fields of that instance and of the enclosing instances created with
+     * it.
      *
      * @param context the class context
      */
     public void beforeAll(ExtensionContext context) {
+        List<ExtensionContext> classContexts = classContexts(context);
+        // a nested class's @BeforeAll and @AfterAll may use its enclosing classes' servers: it runs "below" them
+        for (ExtensionContext enclosing : classContexts.subList(1, classContexts.size())) {
+            createRegistry(enclosing).started(context.getUniqueId());
+        }
         Class<?> testClass = context.getRequiredTestClass();
         injectFields(context, testClass, null, ServerScope.CLASS);
         if (lifecycle(context) == Lifecycle.PER_CLASS) {
             // the instances of enclosing PER_METHOD classes were created for this class's instance: per class too
-            List<ExtensionContext> classContexts = classContexts(context);
             List<ExtensionContext> owners = new ArrayList<>();
             owners.add(context);
             owners.addAll(perMethodClassContexts(classContexts.subList(1, classContexts.size())));
@@ -92,7 +97,7 @@ public final class ServerLifecycle {
     public void beforeEach(ExtensionContext context) {
         List<ExtensionContext> classContexts = classContexts(context);
         for (ExtensionContext classContext : classContexts) {
-            createRegistry(classContext).testStarted(context.getUniqueId());
+            createRegistry(classContext).started(context.getUniqueId());
         }
         injectInstances(context, perMethodClassContexts(classContexts),
                 context.getRequiredTestInstances().getAllInstances(), ServerScope.TEST);
@@ -119,7 +124,7 @@ public final class ServerLifecycle {
             if (registry.isEmpty()) {
                 continue;
             }
-            boolean overlapped = registry.get().testEnded(context.getUniqueId());
+            boolean overlapped = registry.get().ended(context.getUniqueId());
             boolean concurrent = overlapped || runsConcurrentlyWithin(context, classContext);
             for (ManagedServer server : registry.get().servers()) {
                 if (concurrent) {
@@ -135,13 +140,17 @@ public final class ServerLifecycle {
     }
 
     /**
-     * Closes the per-class servers of the class, then verifies the failures set aside for the class and those
-     * not reported yet; releases the static fields the class holds.
+     * Releases the static fields the class holds and notes that it ended, then closes the per-class servers of
+     * the class and verifies the failures set aside for the class and those not reported yet.
      *
      * @param context the class context
      */
     public void afterAll(ExtensionContext context) {
         staticFieldClaims(context).releaseAll(context.getUniqueId());
+        List<ExtensionContext> classContexts = classContexts(context);
+        for (ExtensionContext enclosing : classContexts.subList(1, classContexts.size())) {
+            registry(enclosing).ifPresent(registry -> registry.ended(context.getUniqueId()));
+        }
         List<ManagedServer> servers = registry(context).map(ServerRegistry::servers).orElse(List.of());
         servers.forEach(server -> server.server().close());
         Verification.verifyAfterAll(servers);

@@ -10,15 +10,16 @@ import java.util.function.Supplier;
  * The servers of one extension context, by name. Stored in that context's store, which closes it, and with
  * it every server, when the context ends.
  *
- * <p>The registry of a class context also keeps track of the tests below the class that are running, so that
- * a test can tell whether another test that sees the same per-class servers ran at the same time.
+ * <p>The registry of a class context also keeps track of the tests and {@code @Nested} classes below the class
+ * that are running, so that a test can tell whether anything else that sees the same per-class servers ran at
+ * the same time.
  */
 final class ServerRegistry implements AutoCloseable {
 
     private final Map<String, ManagedServer> servers = new LinkedHashMap<>();
 
-    /** The running tests below this class, by unique id: whether another test ran while it ran. */
-    private final Map<String, Boolean> runningTests = new HashMap<>();
+    /** The running tests and nested classes below this class, by unique id: whether another ran meanwhile. */
+    private final Map<String, Boolean> running = new HashMap<>();
 
     synchronized ManagedServer find(String name) {
         return servers.get(name);
@@ -38,21 +39,33 @@ final class ServerRegistry implements AutoCloseable {
         return List.copyOf(servers.values());
     }
 
-    /** Notes that a test below this class started; if others are running, they all overlapped. */
-    synchronized void testStarted(String uniqueId) {
-        runningTests.put(uniqueId, false);
-        if (runningTests.size() > 1) {
-            runningTests.replaceAll((id, overlapped) -> true);
+    /**
+     * Notes that a test, or a {@code @Nested} class, below this class started. It overlaps every other one that
+     * is running, unless one contains the other.
+     */
+    synchronized void started(String uniqueId) {
+        boolean overlaps = false;
+        for (Map.Entry<String, Boolean> other : running.entrySet()) {
+            if (!related(other.getKey(), uniqueId)) {
+                other.setValue(true);
+                overlaps = true;
+            }
         }
+        running.put(uniqueId, overlaps);
     }
 
     /**
-     * Notes that a test below this class ended.
+     * Notes that a test, or a {@code @Nested} class, below this class ended.
      *
-     * @return whether another test below this class ran at some time while it ran
+     * @return whether another one below this class, not containing it, ran at some time while it ran
      */
-    synchronized boolean testEnded(String uniqueId) {
-        return Boolean.TRUE.equals(runningTests.remove(uniqueId));
+    synchronized boolean ended(String uniqueId) {
+        return Boolean.TRUE.equals(running.remove(uniqueId));
+    }
+
+    /** Whether one unique id is the other or below it: a nested class and its tests do not overlap. */
+    private static boolean related(String one, String other) {
+        return one.equals(other) || one.startsWith(other + "/") || other.startsWith(one + "/");
     }
 
     /** Closes every server; closing a server twice does nothing. */
