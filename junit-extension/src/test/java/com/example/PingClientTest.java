@@ -41,7 +41,7 @@ class PingClientTest {
         RecordedConnection connection = assertConnects(server,
                 () -> assertThat(ping(server.host(), server.port())).isEqualTo("PONG"));
 
-        assertThat(connection).receivedLinesExactly("PING").sent("PONG\r\n");
+        assertThat(connection).receivedLinesExactly("PING").sentText("PONG\r\n");
         // after the test the extension closes the server and fails the test if the script was not followed
     }
 

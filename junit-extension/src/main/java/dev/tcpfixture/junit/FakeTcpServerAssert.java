@@ -17,8 +17,12 @@ import org.assertj.core.api.AbstractAssert;
  * and the transcript of all connections.
  *
  * <p>The server records a connection, and takes its script, right after accepting it, so a client's connect
- * can succeed a moment before the record shows it. An assertion that does not hold at once therefore reads the
- * server again for up to 200 ms before it fails; one that holds returns at once.
+ * can succeed a moment before the record shows it. An assertion that does not hold at once therefore waits up
+ * to 200 ms for the record to change so that it holds, woken by each change (not polling), before it fails;
+ * one that holds returns at once. {@link #hasNoConnections()}, {@link #isInMode(ConnectionMode)} and
+ * {@link #hasNoFailures()} check at once. For anything that takes longer, wait first with
+ * {@link FakeTcpServer#awaitUntil(java.util.function.BooleanSupplier, java.time.Duration)}, or retry the
+ * assertion with Awaitility.
  *
  * @since 0.1
  */
@@ -115,8 +119,8 @@ public class FakeTcpServerAssert extends AbstractAssert<FakeTcpServerAssert, Fak
      */
     public FakeTcpServerAssert hasFailureContaining(String text) {
         Objects.requireNonNull(text, "text");
-        List<ScriptFailure> failures = settle(server()::awaitUntil, server()::failures, actualFailures -> actualFailures.stream()
-                .anyMatch(failure -> failure.message().contains(text)));
+        List<ScriptFailure> failures = settle(server()::awaitUntil, server()::failures,
+                actualFailures -> actualFailures.stream().anyMatch(failure -> failure.message().contains(text)));
         if (failures.stream().noneMatch(failure -> failure.message().contains(text))) {
             failWithMessage("%s", describe("to have a failure containing:" + NEWLINE + "  " + Messages.quote(text)
                     + NEWLINE + (failures.isEmpty() ? "but it recorded no failures"

@@ -20,9 +20,12 @@ import org.assertj.core.api.AbstractAssert;
  * and the transcript of the connection.
  *
  * <p>The server records what it sent, and its close, right after doing it, so a client can see them a moment
- * before the record shows them. An assertion that does not hold at once therefore reads the connection again
- * for up to 200 ms before it fails; one that holds returns at once. For anything that takes longer, use
- * Awaitility.
+ * before the record shows them. An assertion that does not hold at once therefore waits up to 200 ms for the
+ * record to change so that it holds, woken by each change (not polling), before it fails; one that holds
+ * returns at once. {@link #receivedNothing()}, {@link #isClientConnected()} and {@link #hasNoFailures()}, which
+ * a later change could only break, check at once. For anything that takes longer, wait first with
+ * {@link RecordedConnection#awaitUntil(java.util.function.BooleanSupplier, java.time.Duration)} or
+ * {@link RecordedConnection#awaitClosed(java.time.Duration)}, or retry the assertion with Awaitility.
  *
  * <p>Lines are the complete lines received so far, without their line endings ({@code \n} or
  * {@code \r\n}); a trailing line without line ending is not counted. Text is decoded with the server's
@@ -62,15 +65,16 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
 
     /**
      * Asserts that the client sent these lines in this order, possibly with other lines before, between and
-     * after them.
+     * after them: an ordered subsequence. For exactly these lines and no others, use
+     * {@link #receivedLinesExactly(String...)}.
      *
      * @param lines the lines, without line endings
      * @return this
      */
-    public RecordedConnectionAssert receivedLines(String... lines) {
+    public RecordedConnectionAssert receivedLinesInOrder(String... lines) {
         List<String> expected = List.of(lines);
-        List<String> received = settle(connection()::awaitUntil, this::lines, actualLines -> matchedInOrder(actualLines, expected)
-                == expected.size());
+        List<String> received = settle(connection()::awaitUntil, this::lines,
+                actualLines -> matchedInOrder(actualLines, expected) == expected.size());
         int next = matchedInOrder(received, expected);
         if (next < expected.size()) {
             failWithActualExpectedAndMessage(received, expected, "%s", describe("to have received these lines "
@@ -140,7 +144,8 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert receivedBytes(byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
-        byte[] received = settle(connection()::awaitUntil, this::received, actualBytes -> Arrays.equals(actualBytes, bytes));
+        byte[] received = settle(connection()::awaitUntil, this::received,
+                actualBytes -> Arrays.equals(actualBytes, bytes));
         if (!Arrays.equals(received, bytes)) {
             failWithActualExpectedAndMessage(received, bytes, "%s", describe("to have received exactly:" + NEWLINE
                     + "  " + Messages.bytes(bytes) + NEWLINE + "but it received:" + NEWLINE + "  "
@@ -157,7 +162,9 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
     public RecordedConnectionAssert receivedNothing() {
         long count = connection().receivedByteCount();
         if (count != 0) {
-            failWithMessage("%s", describe("to have received nothing, but it received " + count + " bytes"));
+            byte[] received = connection().received();
+            failWithActualExpectedAndMessage(received, new byte[0], "%s", describe("to have received nothing, but "
+                    + "it received " + count + " bytes:" + NEWLINE + "  " + Messages.bytes(received)));
         }
         return myself;
     }
@@ -184,7 +191,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      * @param text all the text, line endings included
      * @return this
      */
-    public RecordedConnectionAssert sent(String text) {
+    public RecordedConnectionAssert sentText(String text) {
         Objects.requireNonNull(text, "text");
         String sent = settle(connection()::awaitUntil, connection()::sentText, text::equals);
         if (!sent.equals(text)) {
@@ -201,9 +208,10 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      * @param bytes all the bytes
      * @return this
      */
-    public RecordedConnectionAssert sent(byte[] bytes) {
+    public RecordedConnectionAssert sentBytes(byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
-        byte[] sent = settle(connection()::awaitUntil, connection()::sent, actualBytes -> Arrays.equals(actualBytes, bytes));
+        byte[] sent = settle(connection()::awaitUntil, connection()::sent,
+                actualBytes -> Arrays.equals(actualBytes, bytes));
         if (!Arrays.equals(sent, bytes)) {
             failWithActualExpectedAndMessage(sent, bytes, "%s", describe("to have sent exactly:" + NEWLINE + "  "
                     + Messages.bytes(bytes) + NEWLINE + "but the server sent:" + NEWLINE + "  "
@@ -233,28 +241,34 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
     }
 
     /**
-     * Asserts that the connection is still open on both sides, as far as the server can tell.
+     * Asserts that the client is still connected, as far as the server can tell: neither side closed or reset
+     * the connection. Checked at once: a close the client made a moment ago may not be recorded yet.
      *
      * @return this
+     * @see RecordedConnection#isClientConnected()
      */
-    public RecordedConnectionAssert clientIsConnected() {
+    public RecordedConnectionAssert isClientConnected() {
         RecordedConnection connection = connection();
         if (!connection.isClientConnected()) {
-            failWithMessage("%s", describe("to be open, but it was closed by the "
-                    + connection.closedFirstBy().map(side -> side.name().toLowerCase(Locale.ROOT))
+            failWithActualExpectedAndMessage("closed", "connected", "%s", describe("to be connected, but it was "
+                    + "closed by the " + connection.closedFirstBy().map(side -> side.name().toLowerCase(Locale.ROOT))
                             .orElse("client or the server")));
         }
         return myself;
     }
 
     /**
-     * Asserts that the connection is no longer open: the client closed or reset it, or the server closed it.
+     * Asserts that the client is no longer connected: the client closed or reset the connection, or the server
+     * closed it. To check that the client itself closed, use {@link #wasClosedByClient()} or
+     * {@link TcpAssertions#assertClientClosed(RecordedConnection)}.
      *
      * @return this
+     * @see RecordedConnection#isClientConnected()
      */
-    public RecordedConnectionAssert clientDisconnected() {
+    public RecordedConnectionAssert isClientDisconnected() {
         if (settle(connection()::awaitUntil, connection()::isClientConnected, connected -> !connected)) {
-            failWithMessage("%s", describe("to be closed, but the client is still connected"));
+            failWithActualExpectedAndMessage("connected", "closed", "%s", describe("to be closed, but the client "
+                    + "is still connected"));
         }
         return myself;
     }
@@ -283,8 +297,8 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert hasFailureContaining(String text) {
         Objects.requireNonNull(text, "text");
-        List<ScriptFailure> failures = settle(connection()::awaitUntil, connection()::failures, actualFailures -> actualFailures.stream()
-                .anyMatch(failure -> failure.message().contains(text)));
+        List<ScriptFailure> failures = settle(connection()::awaitUntil, connection()::failures,
+                actualFailures -> actualFailures.stream().anyMatch(failure -> failure.message().contains(text)));
         if (failures.stream().noneMatch(failure -> failure.message().contains(text))) {
             failWithMessage("%s", describe("to have a failure containing:" + NEWLINE + "  " + Messages.quote(text)
                     + NEWLINE + (failures.isEmpty() ? "but it has no failures"
@@ -296,7 +310,8 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
     // ---- helpers ----
 
     private RecordedConnectionAssert closedFirstBy(Side side) {
-        Optional<Side> closer = settle(connection()::awaitUntil, connection()::closedFirstBy, first -> first.equals(Optional.of(side)));
+        Optional<Side> closer = settle(connection()::awaitUntil, connection()::closedFirstBy,
+                first -> first.equals(Optional.of(side)));
         if (closer.isEmpty() || closer.get() != side) {
             String expected = side.name().toLowerCase(Locale.ROOT);
             failWithActualExpectedAndMessage(closer.orElse(null), side, "%s", describe("to have been closed first "

@@ -162,8 +162,9 @@ public final class TcpAssertions {
 
     /**
      * Runs the client code and asserts that it connected and then timed out waiting for the server: it
-     * throws an exception caused by a timeout, and the server accepted a new connection. Use it with a script
-     * that keeps the client waiting, such as {@link dev.tcpfixture.Script#stall()}.
+     * throws an exception caused by a timeout, and the server accepted a new connection (recorded at once, or
+     * within a short grace of 200 ms, woken by the server's record). Use it with a script that keeps the
+     * client waiting, such as {@link dev.tcpfixture.Script#stall()}.
      *
      * @param server the server the client connects to
      * @param clientAction the client code, which must set a read timeout
@@ -187,7 +188,9 @@ public final class TcpAssertions {
                     + ", which is not caused by a timeout" + newConnections(server, before)
                     + Messages.transcript(server), thrown);
         }
-        if (server.connectionCount() == before) {
+        // the server records a connection right after accepting it: give it a moment, woken by its record
+        int after = Settling.settle(server::awaitUntil, server::connectionCount, count -> count > before);
+        if (after == before) {
             throw new AssertionError(expectation + ", but it timed out without connecting: the server accepted "
                     + "no new connection, so this looks like a connect timeout (" + thrown + ")"
                     + Messages.transcript(server), thrown);

@@ -21,17 +21,26 @@ import java.lang.annotation.Target;
  * <h2>Which server</h2>
  *
  * <p>A server is identified by its {@linkplain #value() name} and its scope; every element with the same name
- * in the same scope gets the same server.
+ * in the same scope gets the same server. A field gets a server that lives as long as the instance, or the
+ * class, that holds it.
  * <ul>
  *   <li><em>Per test</em>: parameters of test methods, {@code @BeforeEach} and {@code @AfterEach} methods and
- *   of constructors of {@code PER_METHOD} test classes, and instance fields of {@code PER_METHOD} test
- *   classes. A new server for each test, closed and verified after it.</li>
+ *   of constructors of {@code PER_METHOD} test classes, and instance fields of the instances that are created
+ *   for one test: those of {@code PER_METHOD} classes, and of their {@code PER_METHOD} enclosing classes up to
+ *   the first {@code PER_CLASS} one. A new server for each test, closed and verified after it.</li>
  *   <li><em>Per class</em>: static fields, parameters of {@code @BeforeAll} and {@code @AfterAll} methods,
- *   and instance fields and constructor parameters of {@code @TestInstance(PER_CLASS)} test classes. One
- *   server for the class, verified after each test and closed after all tests of the class. A
- *   {@code @Nested} class shares the per-class servers of its enclosing classes: a name that an enclosing
- *   class already uses refers to the enclosing class's server.</li>
+ *   instance fields and constructor parameters of {@code @TestInstance(PER_CLASS)} test classes, and instance
+ *   fields of the {@code PER_METHOD} enclosing instances that a {@code PER_CLASS} {@code @Nested} class shares
+ *   among its tests (their server belongs to the nested class). One server for the class, closed after all
+ *   tests of the class. A {@code @Nested} class shares the per-class servers of its enclosing classes: a name
+ *   that an enclosing class already uses refers to the enclosing class's server.</li>
  * </ul>
+ *
+ * <p>A static field is one variable for every class that inherits it, so it holds the server of one class at
+ * a time. A test class that runs concurrently ({@code ExecutionMode.CONCURRENT} with parallel execution on)
+ * must declare its static {@code @TcpServer} fields itself rather than inherit them, and no class may take a
+ * static field while another class that holds it is running; either fails the class with an
+ * {@link org.junit.jupiter.api.extension.ExtensionConfigurationException ExtensionConfigurationException}.
  *
  * <p>The first element that asks for a server decides its {@link #ipv6()} and {@link #mode()}; later elements
  * with the same name may leave them at their defaults, but must not ask for different values.
@@ -66,11 +75,13 @@ public @interface TcpServer {
     ConnectionMode mode() default ConnectionMode.ACCEPT;
 
     /**
-     * Returns whether the extension fails the test when the server recorded failures (unmet script
-     * expectations, errors on server threads). Set it to {@code false} to check
-     * {@link dev.tcpfixture.FakeTcpServer#failures()} in the test instead.
+     * Returns whether the extension fails the test (or, for failures of a per-class server that no single test
+     * can be blamed for, the class) when the server recorded failures: unmet script expectations, errors on
+     * server threads. Set it to {@code false} to check {@link dev.tcpfixture.FakeTcpServer#failures()} in the
+     * test instead.
      *
-     * @return {@code true}, the default, to verify the server after each test
+     * @return {@code true}, the default, to verify the server
+     * @see TcpServerExtension
      */
     boolean verify() default true;
 }

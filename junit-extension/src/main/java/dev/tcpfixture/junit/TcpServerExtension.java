@@ -28,11 +28,30 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *         .build();
  * }</pre>
  *
- * <p>After each test, the extension closes the test's own servers and then verifies them, and verifies the
- * per-class servers without closing them: unmet script expectations and errors on server threads fail the
- * test, with the transcript in the message. If the test failed already, they are added to its failure as
- * suppressed exceptions. Per-class servers are closed after all tests of their class, and failures found then
- * fail the class. A test that was aborted (for example by an assumption) is not verified.
+ * <h2>Verification</h2>
+ *
+ * <p>After each test, the extension closes the test's own servers and then verifies them: unmet script
+ * expectations and errors on server threads fail the test, with the transcript in the message. If the test
+ * failed already, they are added to its failure as suppressed exceptions. Each failure is reported once.
+ *
+ * <p>A per-class server is shared by the tests of its class (and of its {@code @Nested} classes), so a failure
+ * it records is blamed on a test only when that test is the only one that can have caused it:
+ * <ul>
+ *   <li>After a test that ran alone, the per-class servers it sees are verified too, without closing them:
+ *   their failures recorded since the last verification fail that test.</li>
+ *   <li>After a test that may have run at the same time as another test that sees the server &mdash; it, or a
+ *   {@code @Nested} class between it and the server's class, is {@code ExecutionMode.CONCURRENT} with
+ *   parallel execution on, or another such test, or a {@code @Nested} class's run from its {@code @BeforeAll}
+ *   to its {@code @AfterAll}, in fact overlapped it &mdash; the server's failures are set aside: no single test
+ *   can be blamed.</li>
+ *   <li>A test that was aborted (for example by an assumption) is not verified: its own servers' failures are
+ *   dropped, and those of the per-class servers it sees are set aside, so that they are not blamed on the
+ *   next test.</li>
+ * </ul>
+ * After all tests of a class, its per-class servers are closed and verified: the failures set aside, each
+ * group saying when it was recorded ("during the aborted test [...]", "while tests that share it ran at the
+ * same time"), and those that came out since the last verification (for example when closing ended a step
+ * that still waited) fail the class.
  *
  * <h2>Options</h2>
  *
@@ -49,7 +68,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * naming the key and the value.
  *
  * <p>The extension keeps its servers only in the {@link ExtensionContext.Store} of the test or class they
- * belong to, so it works with {@code @Nested} classes and parallel execution. Its only fields are the
+ * belong to, so it works with {@code @Nested} classes and parallel execution; see {@link TcpServer} for which
+ * server each element gets, and the rule for static fields under parallel execution. Its only fields are the
  * immutable options.
  *
  * @since 0.1

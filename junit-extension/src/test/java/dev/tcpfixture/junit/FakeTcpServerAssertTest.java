@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 
@@ -39,12 +38,14 @@ class FakeTcpServerAssertTest {
     }
 
     @Test
-    void readsLiveStateSoThatItCanBeAwaited(@TcpServer FakeTcpServer server) throws IOException {
+    void readsLiveState(@TcpServer FakeTcpServer server) throws Exception {
         FakeTcpServerAssert assertion = assertThat(server);
         assertion.hasNoConnections();
 
         try (Socket socket = new Socket(server.host(), server.port())) {
-            Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertion.hasConnectionCount(1));
+            org.assertj.core.api.Assertions.assertThat(server.awaitUntil(() -> server.connectionCount() > 0,
+                    Duration.ofSeconds(5))).isTrue();
+            assertion.hasConnectionCount(1);
             org.assertj.core.api.Assertions.assertThat(server.connections().get(0).remoteAddress().getPort())
                     .isEqualTo(socket.getLocalPort());
         }

@@ -2,6 +2,7 @@ package dev.tcpfixture.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tcpfixture.ConnectionMode;
 import dev.tcpfixture.FakeTcpServer;
@@ -15,12 +16,21 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /**
@@ -182,7 +192,7 @@ class InjectionTest {
 
     @UserTests
     @WithTcpServer
-    static class Attributes {
+    static class Ipv6Attribute {
 
         static final List<Object> seen = new CopyOnWriteArrayList<>();
 
@@ -192,6 +202,23 @@ class InjectionTest {
             seen.add(server.host());
             seen.add(TestKit.converse(server.address(), "PING"));
         }
+    }
+
+    @Test
+    void theIpv6AttributeBindsTheIpv6Loopback() throws Exception {
+        assumeTrue(TestKit.hasIpv6Loopback(), "this machine has no ::1");
+        Ipv6Attribute.seen.clear();
+
+        TestKit.run(Ipv6Attribute.class).testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+
+        assertThat(Ipv6Attribute.seen).containsExactly("::1", List.of("PONG"));
+    }
+
+    @UserTests
+    @WithTcpServer
+    static class ModeAttribute {
+
+        static final List<Object> seen = new CopyOnWriteArrayList<>();
 
         @Test
         void initialMode(@TcpServer(value = "refusing", mode = ConnectionMode.REFUSE) FakeTcpServer server) {
@@ -202,13 +229,12 @@ class InjectionTest {
     }
 
     @Test
-    void ipv6AndModeAttributesConfigureTheServer() {
-        Attributes.seen.clear();
+    void theModeAttributeSetsTheInitialMode() {
+        ModeAttribute.seen.clear();
 
-        TestKit.run(Attributes.class).testEvents().assertStatistics(stats -> stats.started(2).succeeded(2));
+        TestKit.run(ModeAttribute.class).testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
 
-        assertThat(Attributes.seen).containsExactlyInAnyOrder("::1", List.of("PONG"),
-                ConnectionMode.REFUSE);
+        assertThat(ModeAttribute.seen).containsExactly(ConnectionMode.REFUSE);
     }
 
     @UserTests
@@ -242,6 +268,119 @@ class InjectionTest {
         assertThat(TestKit.failureOf(results, "defaultsInheritTheFirstDeclaration"))
                 .hasMessageContaining("@TcpServer(\"v6\")")
                 .hasMessageContaining("asks for ipv6 = true, but it was created with ipv6 = false");
+    }
+
+    // ---- static fields inherited by several classes ----
+
+    /** Not a test class itself: two test classes inherit its static field. */
+    @WithTcpServer
+    abstract static class SharedBase {
+
+        static final Map<String, FakeTcpServer> seen = new ConcurrentHashMap<>();
+
+        @TcpServer
+        static FakeTcpServer inherited;
+
+        @Test
+        void recordsTheInheritedServer() {
+            seen.put(getClass().getSimpleName(), inherited);
+        }
+    }
+
+    @UserTests
+    static class FirstHeir extends SharedBase {
+    }
+
+    @UserTests
+    static class SecondHeir extends SharedBase {
+    }
+
+    @Test
+    void classesThatRunOneAfterTheOtherEachGetTheirOwnServerInAnInheritedStaticField() {
+        SharedBase.seen.clear();
+
+        TestKit.run(Map.of(), FirstHeir.class, SecondHeir.class).allEvents()
+                .assertStatistics(stats -> stats.failed(0).succeeded(5));
+
+        assertThat(SharedBase.seen).containsOnlyKeys("FirstHeir", "SecondHeir");
+        assertThat(SharedBase.seen.get("FirstHeir")).isNotSameAs(SharedBase.seen.get("SecondHeir"));
+        assertThat(SharedBase.seen.values()).allSatisfy(server -> assertThat(server.isClosed()).isTrue());
+    }
+
+    @Test
+    void aClassThatRunsConcurrentlyMustNotInheritAStaticField() {
+        SharedBase.seen.clear();
+
+        EngineExecutionResults results = TestKit.run(TestKit.parallel("same_thread", "concurrent"),
+                FirstHeir.class, SecondHeir.class);
+
+        results.testEvents().assertStatistics(stats -> stats.started(0));
+        assertThat(TestKit.failures(results.containerEvents())).hasSize(2).allSatisfy(failure ->
+                assertThat(failure).isInstanceOf(ExtensionConfigurationException.class)
+                        .hasMessageStartingWith("@TcpServer cannot be injected into static field [FakeTcpServer "
+                                + SharedBase.class.getName() + ".inherited] for ")
+                        .hasMessageContaining(": the field is inherited from " + SharedBase.class.getName()
+                                + ", and ")
+                        .hasMessageContaining("Heir runs concurrently (ExecutionMode.CONCURRENT) with other classes")
+                        .hasMessageEndingWith("Declare the static field in the test class itself, or run the "
+                                + "class with @Execution(SAME_THREAD)."));
+        assertThat(TestKit.liveServerThreads()).isEmpty();
+    }
+
+    /**
+     * Counts down when its class is done; registered on both classes below, so that each class's test can wait
+     * until the other class tried to take the static field.
+     */
+    static class ClassDone implements AfterAllCallback {
+
+        static final Map<Class<?>, CountDownLatch> done = new ConcurrentHashMap<>();
+
+        @Override
+        public void afterAll(ExtensionContext context) {
+            done.get(context.getRequiredTestClass()).countDown();
+        }
+    }
+
+    /** Declares its own static field and runs concurrently; its subclass runs in the same thread as the engine. */
+    @UserTests
+    @ExtendWith(ClassDone.class)
+    @WithTcpServer
+    @Execution(ExecutionMode.CONCURRENT)
+    static class OwnStaticField {
+
+        @TcpServer
+        static FakeTcpServer server;
+
+        @Test
+        void holdsItsServerUntilTheOtherClassIsDone() throws InterruptedException {
+            Class<?> other = getClass() == OwnStaticField.class ? SameThreadHeir.class : OwnStaticField.class;
+            assertThat(ClassDone.done.get(other).await(10, TimeUnit.SECONDS)).as("the other class is done").isTrue();
+        }
+    }
+
+    @UserTests
+    @Execution(ExecutionMode.SAME_THREAD)
+    static class SameThreadHeir extends OwnStaticField {
+    }
+
+    @Test
+    void aClassCannotTakeAStaticFieldThatAClassRunningAtTheSameTimeHolds() {
+        ClassDone.done.put(OwnStaticField.class, new CountDownLatch(1));
+        ClassDone.done.put(SameThreadHeir.class, new CountDownLatch(1));
+
+        EngineExecutionResults results = TestKit.run(TestKit.parallel("same_thread", "same_thread"),
+                OwnStaticField.class, SameThreadHeir.class);
+
+        // which of the two takes the field first depends on timing; the other fails
+        results.testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+        assertThat(TestKit.failures(results.containerEvents()))
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
+                .isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessageStartingWith("@TcpServer cannot be injected into static field [FakeTcpServer "
+                        + OwnStaticField.class.getName() + ".server] for ")
+                .hasMessageContaining(", which runs at the same time, holds it. A static field can hold the server "
+                        + "of one class at a time");
+        assertThat(TestKit.liveServerThreads()).isEmpty();
     }
 
     // ---- unsupported elements ----

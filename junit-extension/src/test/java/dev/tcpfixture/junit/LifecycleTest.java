@@ -6,8 +6,11 @@ import dev.tcpfixture.FakeTcpServer;
 import dev.tcpfixture.junit.TestKit.UserTests;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +22,8 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestInstance.Lifecycle;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -213,6 +218,103 @@ class LifecycleTest {
         assertThat(server("perClass").isClosed()).isTrue();
         assertThat(perTest).allSatisfy(server -> assertThat(server.isClosed()).isTrue());
         assertThat(TestKit.liveServerThreads()).isEmpty();
+    }
+
+    // ---- a PER_CLASS @Nested class shares the instance of its PER_METHOD enclosing class ----
+
+    @UserTests
+    @WithTcpServer
+    static class PerMethodOuter {
+
+        static volatile CountDownLatch bothInnerTestsRunning = new CountDownLatch(2);
+
+        @TcpServer
+        FakeTcpServer outerField;
+
+        @Test
+        void outerTest(@TcpServer FakeTcpServer server) {
+            assertThat(outerField).as("a fresh instance for this test: per test").isSameAs(server);
+            seen.put("outerTest", server);
+        }
+
+        /** Its tests may run at once under parallel execution (JUnit runs those of PER_CLASS classes in turn). */
+        @Nested
+        @TestInstance(Lifecycle.PER_CLASS)
+        @Execution(ExecutionMode.CONCURRENT)
+        class PerClassInner {
+
+            @TcpServer("inner")
+            FakeTcpServer innerField;
+
+            @BeforeAll
+            void beforeAll() {
+                seen.put("outerFieldInBeforeAll", Optional.ofNullable(outerField));
+            }
+
+            @Test
+            void first(@TcpServer FakeTcpServer server) throws InterruptedException {
+                check("first", server);
+            }
+
+            @Test
+            void second(@TcpServer FakeTcpServer server) throws InterruptedException {
+                check("second", server);
+            }
+
+            private void check(String test, FakeTcpServer server) throws InterruptedException {
+                FakeTcpServer before = outerField;
+                // under parallel execution both tests wait here for each other (bounded), so they overlap
+                bothInnerTestsRunning.countDown();
+                if (concurrent()) {
+                    assertThat(bothInnerTestsRunning.await(10, TimeUnit.SECONDS)).as("both ran at once").isTrue();
+                }
+                assertThat(outerField).as("not replaced while the test ran").isSameAs(before);
+                assertThat(server).as("the parameter is per test").isNotSameAs(outerField);
+                assertThat(outerField.isClosed()).isFalse();
+                seen.put(test, List.of(outerField, server, innerField));
+            }
+
+            private boolean concurrent() {
+                return seen.containsKey("concurrent");
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void checkPerMethodOuter() {
+        FakeTcpServer outerFieldInBeforeAll = ((Optional<FakeTcpServer>) seen.get("outerFieldInBeforeAll"))
+                .orElseThrow(() -> new AssertionError("the nested @BeforeAll saw outerField null"));
+        List<FakeTcpServer> first = (List<FakeTcpServer>) seen.get("first");
+        List<FakeTcpServer> second = (List<FakeTcpServer>) seen.get("second");
+        assertThat(first.get(0)).as("the shared outer instance's field is per class of the nested class")
+                .isSameAs(second.get(0)).isSameAs(outerFieldInBeforeAll).isNotSameAs(server("outerTest"));
+        assertThat(first.get(1)).isNotSameAs(second.get(1));
+        assertThat(first.get(2)).isSameAs(second.get(2));
+        assertThat(List.of(first.get(0), first.get(1), first.get(2), second.get(1), server("outerTest")))
+                .allSatisfy(server -> assertThat(server.isClosed()).isTrue());
+        assertThat(TestKit.liveServerThreads()).isEmpty();
+    }
+
+    @Test
+    void theFieldsOfAnEnclosingInstanceThatAPerClassNestedClassSharesArePerClassToo() {
+        seen.clear();
+        PerMethodOuter.bothInnerTestsRunning = new CountDownLatch(2);
+
+        TestKit.run(PerMethodOuter.class).testEvents().assertStatistics(stats -> stats.started(3).succeeded(3));
+
+        checkPerMethodOuter();
+    }
+
+    @Test
+    void theFieldsOfASharedEnclosingInstanceAreNotReplacedByConcurrentTests() {
+        seen.clear();
+        seen.put("concurrent", true);
+        PerMethodOuter.bothInnerTestsRunning = new CountDownLatch(2);
+
+        TestKit.run(TestKit.parallel("concurrent", "same_thread"), PerMethodOuter.class).testEvents()
+                .assertStatistics(stats -> stats.started(3).succeeded(3));
+
+        checkPerMethodOuter();
     }
 
     // ---- @RegisterExtension ----

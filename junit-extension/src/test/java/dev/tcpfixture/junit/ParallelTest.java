@@ -42,9 +42,10 @@ class ParallelTest {
     static void converse(FakeTcpServer own, FakeTcpServer shared, String id) throws Exception {
         maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
         threads.add(Thread.currentThread().getName());
+        servers.add(own);
+        boolean portAdded = openPorts.add(own.port());
         try {
-            servers.add(own);
-            if (!openPorts.add(own.port())) {
+            if (!portAdded) {
                 clashes.add(id + " got port " + own.port() + ", which an open server holds");
             }
             // proves that tests really overlap: the first two wait for each other (bounded)
@@ -55,8 +56,11 @@ class ParallelTest {
             own.enqueue(Script.create().expectLine("PING " + id).sendLine("PONG " + id).close());
             assertThat(TestKit.converse(own.address(), "PING " + id)).containsExactly("PONG " + id);
             assertThat(TestKit.converse(shared.address(), "HI " + id)).containsExactly("ECHO HI " + id);
-            openPorts.remove(own.port());
         } finally {
+            // only the test that added the port removes it, even if it failed: no later test sees a false clash
+            if (portAdded) {
+                openPorts.remove(own.port());
+            }
             running.decrementAndGet();
         }
     }

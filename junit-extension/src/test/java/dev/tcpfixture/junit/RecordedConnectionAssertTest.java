@@ -13,7 +13,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 
@@ -60,8 +59,8 @@ class RecordedConnectionAssertTest {
     void receivedLinesInOrder(@TcpServer FakeTcpServer server) throws IOException {
         RecordedConnection connection = conversation(server, "HELO x\r\nMAIL FROM:<a@test>\r\nDATA\r\nQUIT\r\n");
 
-        assertThat(connection).receivedLines("HELO x", "DATA", "QUIT").receivedLines();
-        assertThatThrownBy(() -> assertThat(connection).receivedLines("DATA", "HELO x"))
+        assertThat(connection).receivedLinesInOrder("HELO x", "DATA", "QUIT").receivedLinesInOrder();
+        assertThatThrownBy(() -> assertThat(connection).receivedLinesInOrder("DATA", "HELO x"))
                 .isInstanceOf(AssertionFailedError.class)
                 .hasMessageContaining("to have received these lines in this order:" + NL + "  \"DATA\"" + NL
                         + "  \"HELO x\"" + NL + "but it received:" + NL + "  \"HELO x\"")
@@ -103,7 +102,10 @@ class RecordedConnectionAssertTest {
                 .hasMessageContaining("to have received exactly:" + NL + "  2 bytes \"\\x01\\xFF\"" + NL
                         + "but it received:" + NL + "  18 bytes \"GET / HTTP/1.1\\r\\n\\r\\n\"");
         assertThatThrownBy(() -> assertThat(connection).receivedNothing())
-                .hasMessageContaining("to have received nothing, but it received 18 bytes");
+                .isInstanceOfSatisfying(AssertionFailedError.class, error -> org.assertj.core.api.Assertions
+                        .assertThat(error.getExpected().getValue()).isEqualTo(new byte[0]))
+                .hasMessageContaining("to have received nothing, but it received 18 bytes:" + NL
+                        + "  18 bytes \"GET / HTTP/1.1\\r\\n\\r\\n\"" + NL + "Transcript:");
     }
 
     @Test
@@ -120,56 +122,69 @@ class RecordedConnectionAssertTest {
     }
 
     @Test
-    void sent(@TcpServer FakeTcpServer server) throws IOException {
+    void sentTextAndBytes(@TcpServer FakeTcpServer server) throws IOException {
         RecordedConnection connection = conversation(server, "");
 
-        assertThat(connection).sent("220 hi\r\n").sent("220 hi\r\n".getBytes(StandardCharsets.UTF_8))
+        assertThat(connection).sentText("220 hi\r\n").sentBytes("220 hi\r\n".getBytes(StandardCharsets.UTF_8))
                 .receivedNothing();
-        assertThatThrownBy(() -> assertThat(connection).sent("220 hello\r\n"))
+        assertThatThrownBy(() -> assertThat(connection).sentText("220 hello\r\n"))
                 .hasMessageContaining("to have sent exactly the text:" + NL + "  \"220 hello\\r\\n\"" + NL
                         + "but the server sent:" + NL + "  \"220 hi\\r\\n\"");
-        assertThatThrownBy(() -> assertThat(connection).sent(new byte[0]))
+        assertThatThrownBy(() -> assertThat(connection).sentBytes(new byte[0]))
                 .hasMessageContaining("to have sent exactly:" + NL + "  0 bytes \"\"" + NL + "but the server sent:"
                         + NL + "  8 bytes \"220 hi\\r\\n\"");
     }
 
     @Test
-    void whoClosedAndWhetherTheClientIsConnected(@TcpServer FakeTcpServer server) throws IOException {
+    void whoClosedAndWhetherTheClientIsConnected(@TcpServer FakeTcpServer server) throws Exception {
         RecordedConnection closedByClient = conversation(server, "bye\n");
-        assertThat(closedByClient).wasClosedByClient().clientDisconnected();
+        assertThat(closedByClient).wasClosedByClient().isClientDisconnected();
         assertThatThrownBy(() -> assertThat(closedByClient).wasClosedByServer())
                 .hasMessageContaining("to have been closed first by the server, but the client closed it first");
-        assertThatThrownBy(() -> assertThat(closedByClient).clientIsConnected())
-                .hasMessageContaining("to be open, but it was closed by the client");
+        assertThatThrownBy(() -> assertThat(closedByClient).isClientConnected())
+                .isInstanceOfSatisfying(AssertionFailedError.class, error -> {
+                    org.assertj.core.api.Assertions.assertThat(error.getExpected().getValue()).isEqualTo("connected");
+                    org.assertj.core.api.Assertions.assertThat(error.getActual().getValue()).isEqualTo("closed");
+                })
+                .hasMessageStartingWith("Expecting " + name(closedByClient) + " to be connected, but it was closed "
+                        + "by the client" + NL + "Transcript:" + NL)
+                .hasMessageContaining("client closed its side");
 
         server.enqueue(Script.create().expectLine("PING").sendLine("PONG").close());
         List<String> reply = TestKit.converse(server.address(), "PING");
         org.assertj.core.api.Assertions.assertThat(reply).containsExactly("PONG");
         RecordedConnection closedByServer = server.takeConnection(Duration.ofSeconds(5));
-        Awaitility.await().atMost(Duration.ofSeconds(5))
-                .untilAsserted(() -> assertThat(closedByServer).wasClosedByServer());
+        org.assertj.core.api.Assertions.assertThat(closedByServer.awaitClosed(Duration.ofSeconds(5))).isTrue();
+        assertThat(closedByServer).wasClosedByServer().isClientDisconnected();
         assertThatThrownBy(() -> assertThat(closedByServer).wasClosedByClient())
                 .hasMessageContaining("to have been closed first by the client, but the server closed it first");
     }
 
     @Test
-    void readsLiveStateSoThatItCanBeAwaited(@TcpServer FakeTcpServer server) throws IOException {
+    void readsLiveState(@TcpServer FakeTcpServer server) throws Exception {
+        RecordedConnection connection;
         RecordedConnectionAssert assertion;
         try (Socket socket = new Socket(server.host(), server.port())) {
-            RecordedConnection connection = server.takeConnection(Duration.ofSeconds(5));
+            connection = server.takeConnection(Duration.ofSeconds(5));
             assertion = assertThat(connection);
-            assertion.receivedNothing().clientIsConnected();
-            assertThatThrownBy(() -> assertion.clientDisconnected())
-                    .hasMessageContaining("to be closed, but the client is still connected");
+            assertion.receivedNothing().isClientConnected();
+            assertThatThrownBy(() -> assertion.isClientDisconnected())
+                    .isInstanceOfSatisfying(AssertionFailedError.class, error -> org.assertj.core.api.Assertions
+                            .assertThat(error.getExpected().getValue()).isEqualTo("closed"))
+                    .hasMessageContaining("to be closed, but the client is still connected" + NL + "Transcript:");
             assertThatThrownBy(() -> assertion.wasClosedByClient())
                     .hasMessageContaining("but it is still open on both sides");
 
             OutputStream out = socket.getOutputStream();
             out.write("HELO x\r\n".getBytes(StandardCharsets.UTF_8));
 
-            Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertion.receivedLine("HELO x"));
+            RecordedConnection live = connection;
+            org.assertj.core.api.Assertions.assertThat(live.awaitUntil(() -> !live.receivedLines().isEmpty(),
+                    Duration.ofSeconds(5))).isTrue();
+            assertion.receivedLine("HELO x").isClientConnected();
         }
-        Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertion.wasClosedByClient());
+        org.assertj.core.api.Assertions.assertThat(connection.awaitClosed(Duration.ofSeconds(5))).isTrue();
+        assertion.wasClosedByClient().isClientDisconnected();
     }
 
     @Test

@@ -1,7 +1,5 @@
 package dev.tcpfixture.junit;
 
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -10,16 +8,22 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
@@ -53,15 +57,36 @@ final class TestKit {
         return run(Map.of(), testClass);
     }
 
-    static EngineExecutionResults run(Map<String, String> parameters, Class<?> testClass) {
+    static EngineExecutionResults run(Map<String, String> parameters, Class<?>... testClasses) {
         Map<String, String> all = new LinkedHashMap<>();
         all.put(GUARD_KEY, "true");
         all.put("junit.jupiter.execution.timeout.default", "30 s");
         all.putAll(parameters);
         return EngineTestKit.engine("junit-jupiter")
                 .configurationParameters(all)
-                .selectors(selectClass(testClass))
+                .selectors(Arrays.stream(testClasses).map(DiscoverySelectors::selectClass)
+                        .toArray(DiscoverySelector[]::new))
                 .execute();
+    }
+
+    /**
+     * Configuration parameters that turn parallel execution on, with this default execution mode for test
+     * methods and for top-level classes.
+     */
+    static Map<String, String> parallel(String methods, String classes) {
+        return Map.of(
+                "junit.jupiter.execution.parallel.enabled", "true",
+                "junit.jupiter.execution.parallel.mode.default", methods,
+                "junit.jupiter.execution.parallel.mode.classes.default", classes,
+                "junit.jupiter.execution.parallel.config.strategy", "fixed",
+                "junit.jupiter.execution.parallel.config.fixed.parallelism", "4");
+    }
+
+    /** Whether this machine has the IPv6 loopback address {@code ::1}, as core's tests check it. */
+    static boolean hasIpv6Loopback() throws SocketException {
+        return NetworkInterface.networkInterfaces()
+                .flatMap(NetworkInterface::inetAddresses)
+                .anyMatch(address -> address instanceof Inet6Address && address.isLoopbackAddress());
     }
 
     /** Returns the throwables of the failed events, tests and containers. */

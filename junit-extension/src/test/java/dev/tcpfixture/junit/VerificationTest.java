@@ -10,11 +10,21 @@ import java.io.IOException;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.opentest4j.TestAbortedException;
 
@@ -255,6 +265,234 @@ class VerificationTest {
 
         results.testEvents().assertStatistics(stats -> stats.started(1).aborted(1).failed(0));
         assertThat(TestKit.liveServerThreads()).isEmpty();
+    }
+
+    @UserTests
+    @WithTcpServer
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class SharedServerAndAbortedTest {
+
+        @TcpServer
+        static FakeTcpServer shared;
+
+        @Test
+        @Order(1)
+        void breaksTheScriptAndAborts() throws IOException {
+            shared.enqueue(SMTP_GREETING);
+            sayEhlo(shared);
+            throw new TestAbortedException("not today");
+        }
+
+        @Test
+        @Order(2)
+        void goodConversation() throws IOException {
+            shared.enqueue(SMTP_GREETING);
+            assertThat(TestKit.converse(shared.address(), "HELO x")).containsExactly("220 mail.test", "250 ok");
+        }
+    }
+
+    @Test
+    void whatAPerClassServerRecordedDuringAnAbortedTestFailsTheClassNotTheNextTest() {
+        EngineExecutionResults results = TestKit.run(SharedServerAndAbortedTest.class);
+
+        results.testEvents().assertStatistics(stats -> stats.started(2).aborted(1).succeeded(1).failed(0));
+        assertThat(TestKit.failures(results.containerEvents()))
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
+                .isExactlyInstanceOf(AssertionError.class)
+                .hasMessageStartingWith("Fake TCP server @TcpServer 127.0.0.1:")
+                .hasMessageContaining(" (per class) recorded 1 failure during the aborted test "
+                        + "[breaksTheScriptAndAborts()]:" + System.lineSeparator()
+                        + "1) connection #1: expected line \"HELO x\", but received line \"EHLO y\"")
+                .hasMessageContaining("client> \"EHLO y\\r\\n\"")
+                .hasMessageNotContaining("connection #2");
+        assertThat(SharedServerAndAbortedTest.shared.isClosed()).isTrue();
+        assertThat(TestKit.liveServerThreads()).isEmpty();
+    }
+
+    // ---- per-class servers of tests that run at the same time ----
+
+    @UserTests
+    @WithTcpServer
+    static class SharedServerAndConcurrentTests {
+
+        @TcpServer
+        static FakeTcpServer shared;
+
+        @Test
+        void breaksTheScript() throws IOException {
+            shared.enqueue(SMTP_GREETING);
+            sayEhlo(shared);
+        }
+
+        @Test
+        void checksNothing() {
+            assertThat(shared.isClosed()).isFalse();
+        }
+    }
+
+    @Test
+    void whenTestsRunConcurrentlyThePerClassServersFailTheClassNotATest() {
+        EngineExecutionResults results = TestKit.run(TestKit.parallel("concurrent", "same_thread"),
+                SharedServerAndConcurrentTests.class);
+
+        results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(2).failed(0));
+        assertThat(TestKit.failures(results.containerEvents()))
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
+                .hasMessageContaining(" (per class) recorded 1 failure while tests that share it ran at the same "
+                        + "time, so that no single test can be blamed:" + System.lineSeparator()
+                        + "1) connection #1: expected line \"HELO x\", but received line \"EHLO y\"")
+                .hasMessageContaining("client> \"EHLO y\\r\\n\"");
+        assertThat(TestKit.liveServerThreads()).isEmpty();
+    }
+
+    @Test
+    void theSameTestsRunOneAfterTheOtherBlameTheTestThatBrokeTheScript() {
+        EngineExecutionResults results = TestKit.run(SharedServerAndConcurrentTests.class);
+
+        results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(1).failed(1));
+        assertThat(TestKit.failureOf(results, "breaksTheScript"))
+                .hasMessageContaining(" (per class) recorded 1 failure:")
+                .hasMessageContaining("received line \"EHLO y\"");
+        results.containerEvents().assertStatistics(stats -> stats.failed(0));
+    }
+
+    /**
+     * Registered before the extension, so that its {@code afterEach} runs after the extension's: tells when the
+     * extension has verified {@code breaksTheScript}.
+     */
+    static class AfterVerification implements AfterEachCallback {
+
+        @Override
+        public void afterEach(ExtensionContext context) {
+            if (context.getRequiredTestMethod().getName().equals("breaksTheScript")) {
+                SameThreadTestBesideAConcurrentOne.verified.countDown();
+            }
+        }
+    }
+
+    @UserTests
+    @ExtendWith(AfterVerification.class)
+    @WithTcpServer
+    static class SameThreadTestBesideAConcurrentOne {
+
+        @TcpServer
+        static FakeTcpServer shared;
+
+        static volatile CountDownLatch bothRunning = new CountDownLatch(2);
+        static volatile CountDownLatch verified = new CountDownLatch(1);
+
+        @Test
+        @Execution(ExecutionMode.SAME_THREAD)
+        void breaksTheScript() throws Exception {
+            bothRunning.countDown();
+            assertThat(bothRunning.await(10, TimeUnit.SECONDS)).as("both tests run").isTrue();
+            shared.enqueue(SMTP_GREETING);
+            sayEhlo(shared);
+        }
+
+        /** Still runs when the extension verifies {@code breaksTheScript}, which runs in the class's thread. */
+        @Test
+        @Execution(ExecutionMode.CONCURRENT)
+        void runsBeside() throws Exception {
+            bothRunning.countDown();
+            assertThat(bothRunning.await(10, TimeUnit.SECONDS)).as("both tests run").isTrue();
+            assertThat(verified.await(10, TimeUnit.SECONDS)).as("breaksTheScript verified").isTrue();
+        }
+    }
+
+    @Test
+    void aTestThatOverlappedWithAnotherThatSharesTheServerIsNotBlamedEvenInTheSameThread() {
+        SameThreadTestBesideAConcurrentOne.bothRunning = new CountDownLatch(2);
+        SameThreadTestBesideAConcurrentOne.verified = new CountDownLatch(1);
+
+        EngineExecutionResults results = TestKit.run(TestKit.parallel("same_thread", "same_thread"),
+                SameThreadTestBesideAConcurrentOne.class);
+
+        results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(2).failed(0));
+        assertThat(TestKit.failures(results.containerEvents()))
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
+                .hasMessageContaining(" (per class) recorded 1 failure while tests that share it ran at the same "
+                        + "time")
+                .hasMessageContaining("received line \"EHLO y\"");
+    }
+
+    /**
+     * Registered before the extension, so its {@code beforeEach} runs before the extension's and its
+     * {@code afterEach} after it: {@code outerTest} starts only once the nested test has ended, and the nested
+     * class's {@code @AfterAll} waits until {@code outerTest} is verified. So only the nested class's own
+     * {@code @BeforeAll}...{@code @AfterAll} span overlaps {@code outerTest}.
+     */
+    static class Choreography implements BeforeEachCallback, AfterEachCallback {
+
+        @Override
+        public void beforeEach(ExtensionContext context) throws InterruptedException {
+            if (context.getRequiredTestMethod().getName().equals("outerTest")) {
+                assertThat(OuterTestBesideANestedClass.nestedTestEnded.await(10, TimeUnit.SECONDS))
+                        .as("the nested test ended").isTrue();
+            }
+        }
+
+        @Override
+        public void afterEach(ExtensionContext context) {
+            String name = context.getRequiredTestMethod().getName();
+            if (name.equals("nestedTest")) {
+                OuterTestBesideANestedClass.nestedTestEnded.countDown();
+            } else if (name.equals("outerTest")) {
+                OuterTestBesideANestedClass.outerTestVerified.countDown();
+            }
+        }
+    }
+
+    @UserTests
+    @ExtendWith(Choreography.class)
+    @WithTcpServer
+    static class OuterTestBesideANestedClass {
+
+        @TcpServer
+        static FakeTcpServer shared;
+
+        static volatile CountDownLatch nestedTestEnded = new CountDownLatch(1);
+        static volatile CountDownLatch outerTestVerified = new CountDownLatch(1);
+
+        /** Runs in the class's thread while the nested class runs on another. */
+        @Test
+        @Execution(ExecutionMode.SAME_THREAD)
+        void outerTest() throws Exception {
+            shared.enqueue(SMTP_GREETING);
+            sayEhlo(shared);
+        }
+
+        @Nested
+        @Execution(ExecutionMode.CONCURRENT)
+        class Inner {
+
+            @Test
+            void nestedTest() {
+                assertThat(shared.isClosed()).isFalse();
+            }
+
+            /** Could use the shared server while outerTest runs: still running when outerTest is verified. */
+            @AfterAll
+            static void stillRunning() throws InterruptedException {
+                assertThat(outerTestVerified.await(10, TimeUnit.SECONDS)).as("outerTest verified").isTrue();
+            }
+        }
+    }
+
+    @Test
+    void aTestIsNotBlamedWhileANestedClassThatSharesTheServerRuns() {
+        OuterTestBesideANestedClass.nestedTestEnded = new CountDownLatch(1);
+        OuterTestBesideANestedClass.outerTestVerified = new CountDownLatch(1);
+
+        EngineExecutionResults results = TestKit.run(TestKit.parallel("same_thread", "same_thread"),
+                OuterTestBesideANestedClass.class);
+
+        results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(2).failed(0));
+        assertThat(TestKit.failures(results.containerEvents()))
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
+                .hasMessageContaining(" (per class) recorded 1 failure while tests that share it ran at the same "
+                        + "time")
+                .hasMessageContaining("received line \"EHLO y\"");
     }
 
     @Test

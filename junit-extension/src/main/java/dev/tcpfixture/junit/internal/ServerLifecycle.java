@@ -11,12 +11,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.junit.jupiter.api.Constants;
 import org.junit.jupiter.api.TestInstance.Lifecycle;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
 import org.opentest4j.TestAbortedException;
@@ -33,6 +35,9 @@ import org.opentest4j.TestAbortedException;
 public final class ServerLifecycle {
 
     private static final Namespace NAMESPACE = Namespace.create(ServerLifecycle.class);
+
+    private static final String CONCURRENT_CIRCUMSTANCE = "while tests that share it ran at the same time, so "
+            + "that no single test can be blamed";
 
     private final ExtensionOptions options;
 
@@ -57,68 +62,98 @@ public final class ServerLifecycle {
     // ---- callbacks ----
 
     /**
-     * Injects the static fields and, for {@code PER_CLASS} classes, the instance fields of the class.
+     * Notes that the class runs, then injects the static fields of the class and, if its instance lives for the
+     * class ({@code PER_CLASS}), the instance fields of that instance and of the enclosing instances created with
+     * it.
      *
      * @param context the class context
      */
     public void beforeAll(ExtensionContext context) {
+        List<ExtensionContext> classContexts = classContexts(context);
+        // a nested class's @BeforeAll and @AfterAll may use its enclosing classes' servers: it runs "below" them
+        for (ExtensionContext enclosing : classContexts.subList(1, classContexts.size())) {
+            createRegistry(enclosing).started(context.getUniqueId());
+        }
         Class<?> testClass = context.getRequiredTestClass();
         injectFields(context, testClass, null, ServerScope.CLASS);
-        if (context.getTestInstanceLifecycle().orElse(Lifecycle.PER_METHOD) == Lifecycle.PER_CLASS) {
-            context.getTestInstance().ifPresent(instance ->
-                    injectFields(context, instance.getClass(), instance, ServerScope.CLASS));
+        if (lifecycle(context) == Lifecycle.PER_CLASS) {
+            // the instances of enclosing PER_METHOD classes were created for this class's instance: per class too
+            List<ExtensionContext> owners = new ArrayList<>();
+            owners.add(context);
+            owners.addAll(perMethodClassContexts(classContexts.subList(1, classContexts.size())));
+            context.getTestInstances().ifPresent(instances ->
+                    injectInstances(context, owners, instances.getAllInstances(), ServerScope.CLASS));
         }
     }
 
     /**
-     * Injects the instance fields of every {@code PER_METHOD} test instance of the test, enclosing ones
-     * included, with per-test servers.
+     * Notes that the test runs, then injects per-test servers into the instance fields of the instances created
+     * for this test: its own instance and those of its enclosing classes, as far as they are {@code PER_METHOD}.
+     * An instance shared with other tests (of a {@code PER_CLASS} class, or enclosing one) got its fields in
+     * {@link #beforeAll(ExtensionContext)}.
      *
      * @param context the test's context
      */
     public void beforeEach(ExtensionContext context) {
-        List<Object> instances = context.getRequiredTestInstances().getAllInstances();
-        Set<Object> injected = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (ExtensionContext classContext : classContexts(context)) {
-            if (classContext.getTestInstanceLifecycle().orElse(Lifecycle.PER_METHOD) != Lifecycle.PER_METHOD) {
-                continue;
-            }
-            Class<?> testClass = classContext.getRequiredTestClass();
-            for (Object instance : instances) {
-                if (instance.getClass() == testClass && injected.add(instance)) {
-                    injectFields(context, testClass, instance, ServerScope.TEST);
-                }
-            }
+        List<ExtensionContext> classContexts = classContexts(context);
+        for (ExtensionContext classContext : classContexts) {
+            createRegistry(classContext).started(context.getUniqueId());
         }
+        injectInstances(context, perMethodClassContexts(classContexts),
+                context.getRequiredTestInstances().getAllInstances(), ServerScope.TEST);
     }
 
     /**
-     * Closes the test's own servers, then verifies them and the per-class servers it sees.
+     * Closes the test's own servers, then verifies them and the per-class servers it sees, unless the test was
+     * aborted. A per-class server's failures that cannot be blamed on this test alone, because another test
+     * that sees the server may have run at the same time, or that this test cannot take, because it was
+     * aborted, are set aside for {@link #afterAll(ExtensionContext)} of the server's class.
      *
      * @param context the test's context
      */
     public void afterEach(ExtensionContext context) {
         List<ManagedServer> ownServers = registry(context).map(ServerRegistry::servers).orElse(List.of());
         ownServers.forEach(server -> server.server().close());
-        if (context.getExecutionException().filter(TestAbortedException.class::isInstance).isPresent()) {
-            return;
+        boolean aborted = context.getExecutionException().filter(TestAbortedException.class::isInstance).isPresent();
+        List<ManagedServer> toVerify = new ArrayList<>();
+        if (!aborted) {
+            toVerify.addAll(ownServers);
         }
-        List<ManagedServer> toVerify = new ArrayList<>(ownServers);
         for (ExtensionContext classContext : classContexts(context)) {
-            registry(classContext).ifPresent(registry -> toVerify.addAll(registry.servers()));
+            Optional<ServerRegistry> registry = registry(classContext);
+            if (registry.isEmpty()) {
+                continue;
+            }
+            boolean overlapped = registry.get().ended(context.getUniqueId());
+            boolean concurrent = overlapped || runsConcurrentlyWithin(context, classContext);
+            for (ManagedServer server : registry.get().servers()) {
+                if (concurrent) {
+                    server.deferUnreportedFailures(CONCURRENT_CIRCUMSTANCE);
+                } else if (aborted) {
+                    server.deferUnreportedFailures("during the aborted test [" + testName(context) + "]");
+                } else {
+                    toVerify.add(server);
+                }
+            }
         }
         Verification.verify(toVerify);
     }
 
     /**
-     * Closes the per-class servers of the class, then verifies what was not reported yet.
+     * Releases the static fields the class holds and notes that it ended, then closes the per-class servers of
+     * the class and verifies the failures set aside for the class and those not reported yet.
      *
      * @param context the class context
      */
     public void afterAll(ExtensionContext context) {
+        staticFieldClaims(context).releaseAll(context.getUniqueId());
+        List<ExtensionContext> classContexts = classContexts(context);
+        for (ExtensionContext enclosing : classContexts.subList(1, classContexts.size())) {
+            registry(enclosing).ifPresent(registry -> registry.ended(context.getUniqueId()));
+        }
         List<ManagedServer> servers = registry(context).map(ServerRegistry::servers).orElse(List.of());
         servers.forEach(server -> server.server().close());
-        Verification.verify(servers);
+        Verification.verifyAfterAll(servers);
     }
 
     // ---- parameters ----
@@ -148,6 +183,20 @@ public final class ServerLifecycle {
 
     // ---- fields ----
 
+    /** Injects the instance fields of the instances of the classes of {@code owners}. */
+    private void injectInstances(ExtensionContext context, List<ExtensionContext> owners, List<Object> instances,
+            ServerScope scope) {
+        Set<Object> injected = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (ExtensionContext owner : owners) {
+            Class<?> testClass = owner.getRequiredTestClass();
+            for (Object instance : instances) {
+                if (instance.getClass() == testClass && injected.add(instance)) {
+                    injectFields(context, testClass, instance, scope);
+                }
+            }
+        }
+    }
+
     private void injectFields(ExtensionContext context, Class<?> testClass, Object instance, ServerScope scope) {
         boolean statics = instance == null;
         List<Field> fields = AnnotationSupport.findAnnotatedFields(testClass, TcpServer.class,
@@ -164,6 +213,9 @@ public final class ServerLifecycle {
                 throw new ExtensionConfigurationException("@TcpServer cannot be injected into " + origin
                         + ": it must not be final");
             }
+            if (statics) {
+                claimStaticField(context, testClass, field, origin);
+            }
             TcpServer annotation = AnnotationSupport.findAnnotation(field, TcpServer.class).orElseThrow();
             ManagedServer server = server(context, scope, ServerSpec.of(annotation), origin,
                     ExtensionConfigurationException::new);
@@ -174,6 +226,32 @@ public final class ServerLifecycle {
                 throw new ExtensionConfigurationException("@TcpServer could not be injected into " + origin
                         + ": " + e, e);
             }
+        }
+    }
+
+    /**
+     * A static field is one variable for every class that inherits it, so it can hold the server of one class
+     * at a time. A class that runs concurrently must not inherit one; and no class may take one that another
+     * class, which is running, holds.
+     */
+    private static void claimStaticField(ExtensionContext context, Class<?> testClass, Field field,
+            String origin) {
+        if (field.getDeclaringClass() != testClass && runsConcurrently(context)) {
+            throw new ExtensionConfigurationException("@TcpServer cannot be injected into " + origin + " for "
+                    + testClass.getName() + ": the field is inherited from " + field.getDeclaringClass().getName()
+                    + ", and " + testClass.getSimpleName() + " runs concurrently (ExecutionMode.CONCURRENT) with "
+                    + "other classes, which may inherit the same field. Declare the static field in the test class "
+                    + "itself, or run the class with @Execution(SAME_THREAD).");
+        }
+        StaticFieldClaims.Claim holder = staticFieldClaims(context).claim(field, context.getUniqueId(),
+                testClass.getName());
+        boolean heldByEnclosingClass = classContexts(context).stream()
+                .anyMatch(classContext -> classContext.getUniqueId().equals(holder.uniqueId()));
+        if (!heldByEnclosingClass) {
+            throw new ExtensionConfigurationException("@TcpServer cannot be injected into " + origin + " for "
+                    + testClass.getName() + ": " + holder.testClassName() + ", which runs at the same time, holds "
+                    + "it. A static field can hold the server of one class at a time: declare it in each test "
+                    + "class, or run these classes with @Execution(SAME_THREAD).");
         }
     }
 
@@ -219,6 +297,10 @@ public final class ServerLifecycle {
 
     // ---- contexts and stores ----
 
+    private static Lifecycle lifecycle(ExtensionContext classContext) {
+        return classContext.getTestInstanceLifecycle().orElse(Lifecycle.PER_METHOD);
+    }
+
     /** The class-level contexts from {@code context} outwards: its own class first, then enclosing classes. */
     private static List<ExtensionContext> classContexts(ExtensionContext context) {
         List<ExtensionContext> result = new ArrayList<>();
@@ -232,6 +314,49 @@ public final class ServerLifecycle {
         return result;
     }
 
+    /** The leading class contexts whose instances are created anew for each test of theirs: {@code PER_METHOD}. */
+    private static List<ExtensionContext> perMethodClassContexts(List<ExtensionContext> classContexts) {
+        List<ExtensionContext> result = new ArrayList<>();
+        for (ExtensionContext classContext : classContexts) {
+            if (lifecycle(classContext) != Lifecycle.PER_METHOD) {
+                break;
+            }
+            result.add(classContext);
+        }
+        return result;
+    }
+
+    /** Whether parallel execution is on and the test or container of this context is {@code CONCURRENT}. */
+    private static boolean runsConcurrently(ExtensionContext context) {
+        return context.getConfigurationParameter(Constants.PARALLEL_EXECUTION_ENABLED_PROPERTY_NAME,
+                Boolean::parseBoolean).orElse(false) && context.getExecutionMode() == ExecutionMode.CONCURRENT;
+    }
+
+    /**
+     * Whether the test may run at the same time as other tests of the class of {@code classContext}: whether it,
+     * or a container between it and that class, runs {@code CONCURRENT}.
+     */
+    private static boolean runsConcurrentlyWithin(ExtensionContext testContext, ExtensionContext classContext) {
+        for (Optional<ExtensionContext> current = Optional.of(testContext); current.isPresent()
+                && !current.get().getUniqueId().equals(classContext.getUniqueId());
+                current = current.get().getParent()) {
+            if (runsConcurrently(current.get())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The test's display name, with those of the test templates or factories it belongs to. */
+    private static String testName(ExtensionContext context) {
+        List<String> names = new ArrayList<>();
+        for (Optional<ExtensionContext> current = Optional.of(context); current.isPresent()
+                && current.get().getTestMethod().isPresent(); current = current.get().getParent()) {
+            names.add(0, current.get().getDisplayName());
+        }
+        return String.join(" > ", names);
+    }
+
     private static Optional<ServerRegistry> registry(ExtensionContext context) {
         return Optional.ofNullable(context.getStore(NAMESPACE).get(new RegistryKey(context.getUniqueId()),
                 ServerRegistry.class));
@@ -240,6 +365,11 @@ public final class ServerLifecycle {
     private static ServerRegistry createRegistry(ExtensionContext context) {
         return context.getStore(NAMESPACE).computeIfAbsent(new RegistryKey(context.getUniqueId()),
                 key -> new ServerRegistry(), ServerRegistry.class);
+    }
+
+    private static StaticFieldClaims staticFieldClaims(ExtensionContext context) {
+        return context.getRoot().getStore(NAMESPACE).computeIfAbsent(StaticFieldClaims.class,
+                key -> new StaticFieldClaims(), StaticFieldClaims.class);
     }
 
     /** The store key of the registry of the context with this unique id. */

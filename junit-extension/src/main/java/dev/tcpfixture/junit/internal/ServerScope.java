@@ -8,7 +8,10 @@ enum ServerScope {
     /** One server per test: created on demand, closed and verified after the test. */
     TEST("per test"),
 
-    /** One server per test class: verified after each test, closed after all tests of the class. */
+    /**
+     * One server per test class: verified after each test that runs alone, closed and verified again after all
+     * tests of the class.
+     */
     CLASS("per class");
 
     private final String description;

@@ -1,8 +1,10 @@
 package dev.tcpfixture.junit.internal;
 
 import dev.tcpfixture.ScriptFailure;
+import dev.tcpfixture.junit.internal.ManagedServer.DeferredFailures;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Turns the unreported failures of servers into one {@link AssertionError} with every transcript.
@@ -11,27 +13,55 @@ final class Verification {
 
     private static final String NEWLINE = System.lineSeparator();
 
+    private final List<String> sections = new ArrayList<>();
+    private final List<Throwable> causes = new ArrayList<>();
+
     private Verification() {
     }
 
     /**
-     * Throws if any of the servers that are to be verified has failures not reported yet.
+     * Throws if any of the servers that are to be verified has failures not reported yet: after a test.
      *
      * @throws AssertionError listing every such failure with its transcript
      */
     static void verify(List<ManagedServer> servers) {
-        List<String> sections = new ArrayList<>();
-        List<Throwable> causes = new ArrayList<>();
+        Verification verification = new Verification();
         for (ManagedServer server : servers) {
-            if (!server.spec().verify()) {
-                continue;
-            }
-            List<ScriptFailure> failures = server.takeUnreportedFailures();
-            if (!failures.isEmpty()) {
-                sections.add(describe(server, failures));
-                failures.stream().map(ScriptFailure::cause).filter(cause -> cause != null).forEach(causes::add);
+            if (server.spec().verify()) {
+                verification.add(server, server.takeUnreportedFailures(), null);
             }
         }
+        verification.throwIfFailed();
+    }
+
+    /**
+     * Throws if any of the per-class servers has deferred failures or failures not reported yet: after all
+     * tests of their class, once they are closed.
+     *
+     * @throws AssertionError listing every such failure with its transcript, deferred ones first
+     */
+    static void verifyAfterAll(List<ManagedServer> servers) {
+        Verification verification = new Verification();
+        for (ManagedServer server : servers) {
+            if (server.spec().verify()) {
+                for (DeferredFailures deferred : server.takeDeferredFailures()) {
+                    verification.add(server, deferred.failures(), deferred.circumstance());
+                }
+                verification.add(server, server.takeUnreportedFailures(), null);
+            }
+        }
+        verification.throwIfFailed();
+    }
+
+    private void add(ManagedServer server, List<ScriptFailure> failures, String circumstance) {
+        if (failures.isEmpty()) {
+            return;
+        }
+        sections.add(describe(server, failures, circumstance));
+        failures.stream().map(ScriptFailure::cause).filter(Objects::nonNull).forEach(causes::add);
+    }
+
+    private void throwIfFailed() {
         if (sections.isEmpty()) {
             return;
         }
@@ -40,10 +70,11 @@ final class Verification {
         throw error;
     }
 
-    private static String describe(ManagedServer server, List<ScriptFailure> failures) {
+    private static String describe(ManagedServer server, List<ScriptFailure> failures, String circumstance) {
         StringBuilder text = new StringBuilder();
         text.append("Fake TCP server ").append(server.describe()).append(" recorded ").append(failures.size())
-                .append(failures.size() == 1 ? " failure:" : " failures:");
+                .append(failures.size() == 1 ? " failure" : " failures")
+                .append(circumstance == null ? "" : " " + circumstance).append(':');
         int number = 1;
         boolean withoutTranscript = false;
         for (ScriptFailure failure : failures) {
