@@ -358,8 +358,15 @@ public final class ServerEngine implements AutoCloseable {
         }
     }
 
-    /** Waits briefly for another connection to work on; {@code null} when there is none or the server closes. */
+    /**
+     * Waits briefly for another connection to work on; {@code null} when there is none or the server closes.
+     * A server that has had one connection so far keeps no idle thread: most tests make one, and then
+     * {@link #close()} need not wake and join a waiting thread.
+     */
     private NamedWork nextWork() {
+        if (connectionIds.get() < 2) {
+            return null;
+        }
         long deadline = System.nanoTime() + IDLE_LINGER.toNanos();
         synchronized (idle) {
             idleThreads++;
