@@ -333,7 +333,8 @@ public final class FakeTcpServer implements AutoCloseable {
     /**
      * Stops the server: releases the port, closes every connection and waits for every thread of the
      * server to end. Failures that closing brings out (a step still waiting for the client) are recorded for
-     * {@link #verify()}. Calling it again does nothing.
+     * {@link #verify()}. Calling it again does nothing more; a call while another one is closing the server
+     * waits for that one to finish.
      */
     @Override
     public void close() {

@@ -212,4 +212,22 @@ class EdgeCaseTest {
         assertThatThrownBy(() -> FakeTcpServer.builder().bindAddress(notLoopback))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not 10.1.2.3");
     }
+
+    @Test
+    void aPartialLineDoesNotHoldUpFailuresOrClose() throws Exception {
+        FakeTcpServer server = FakeTcpServer.start();
+        server.enqueue(Script.create().expectLine("HELLO"));
+        try (TestClient client = TestClient.connect(server)) {
+            client.send("HEL");
+            RecordedConnection connection = server.takeConnection(WAIT);
+            assertThat(connection.awaitUntil(() -> connection.receivedByteCount() == 3, WAIT)).isTrue();
+
+            long start = System.nanoTime();
+            assertThat(server.failures()).isEmpty();
+            server.close();
+            // both used to wait their full second for the rest of the line; now only for bytes that arrived
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
+        }
+        assertThatThrownBy(server::verify).hasMessageContaining("expected line \"HELLO\", but the server was shut down first");
+    }
 }

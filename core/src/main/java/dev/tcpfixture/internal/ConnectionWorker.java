@@ -63,7 +63,7 @@ final class ConnectionWorker implements Runnable {
             session.drain();
         } catch (ConnectionEndedException ended) {
             closeQuietly("server closed the connection");
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException | Error e) {
             recorder.fail("", "reading from the client failed with " + e, e);
             closeQuietly("server closed the connection after the failure");
         }

@@ -41,6 +41,7 @@ public final class ServerEngine implements AutoCloseable {
     private static final Duration THREAD_STOP_TIMEOUT = Duration.ofSeconds(2);
     private static final int FILLER_CONNECT_TIMEOUT_MILLIS = 1_000;
     private static final Duration IDLE_LINGER = Duration.ofSeconds(1);
+    private static final int MAX_SERVER_FAILURES = 100;
     private static final AtomicInteger SERVER_NUMBERS = new AtomicInteger();
 
     /** What a connection gets in mode {@code ACCEPT_THEN_CLOSE}: FIN at once, then recording until the client closes. */
@@ -278,7 +279,12 @@ public final class ServerEngine implements AutoCloseable {
     }
 
     private void serverFailed(String message, Throwable cause) {
-        serverFailures.add(new ScriptFailure(0, "", message, "", cause));
+        if (serverFailures.size() < MAX_SERVER_FAILURES) {
+            serverFailures.add(new ScriptFailure(0, "", message, "", cause));
+        } else if (serverFailures.size() == MAX_SERVER_FAILURES) {
+            serverFailures.add(new ScriptFailure(0, "", "more server failures than " + MAX_SERVER_FAILURES
+                    + "; later ones are not kept", "", null));
+        }
         changes.signal();
     }
 
@@ -305,8 +311,13 @@ public final class ServerEngine implements AutoCloseable {
                     session.closeForShutdown();
                 } else {
                     sessions.add(session);
-                    dispatch(threadPrefix + "-connection-" + recorder.id(),
-                            new ConnectionWorker(session, steps != null ? steps : defaultScript));
+                    try {
+                        dispatch(threadPrefix + "-connection-" + recorder.id(),
+                                new ConnectionWorker(session, steps != null ? steps : defaultScript));
+                    } catch (RuntimeException | Error e) {
+                        session.done(); // no thread will run it: it must not look busy
+                        throw e;
+                    }
                 }
             }
         }
@@ -353,6 +364,7 @@ public final class ServerEngine implements AutoCloseable {
 
     private void work(NamedWork first) {
         for (NamedWork next = first; next != null; next = nextWork()) {
+            Thread.interrupted(); // nothing of the last connection carries over to the next
             Thread.currentThread().setName(next.name());
             next.body().run();
         }
@@ -379,7 +391,7 @@ public final class ServerEngine implements AutoCloseable {
                     try {
                         TimeUnit.NANOSECONDS.timedWait(idle, remaining);
                     } catch (InterruptedException e) {
-                        return null;
+                        return handoff.poll(); // work handed over with the interrupt is still done
                     }
                 }
                 return handoff.poll();

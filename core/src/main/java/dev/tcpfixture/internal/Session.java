@@ -29,7 +29,7 @@ import java.util.Arrays;
 public final class Session implements Exchange {
 
     /** What the worker is doing, for deciding when the server is quiet. */
-    enum Activity { BUSY, WAITING_FOR_CLIENT, DELAYING, DONE }
+    enum Activity { BUSY, READING, WRITING, DELAYING, DONE }
 
     /** The deadline of reads that wait until the client or the server ends the connection. */
     static final long NO_DEADLINE = Long.MAX_VALUE;
@@ -122,9 +122,10 @@ public final class Session implements Exchange {
         if (now == Activity.BUSY) {
             return true;
         }
-        if (now == Activity.WAITING_FOR_CLIENT) {
+        if (now == Activity.READING) {
+            // bytes already in the buffer (a partial line) cannot finish the step: only new ones count
             try {
-                return start < end || socketInput.available() > 0;
+                return socketInput.available() > 0;
             } catch (IOException e) {
                 return false;
             }
@@ -165,7 +166,7 @@ public final class Session implements Exchange {
             timeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (remaining + 999_999) / 1_000_000));
         }
         int count;
-        activity(Activity.WAITING_FOR_CLIENT);
+        activity(Activity.READING);
         try {
             socket.setSoTimeout(timeoutMillis);
             count = socketInput.read(buffer, end, buffer.length - end);
@@ -420,7 +421,7 @@ public final class Session implements Exchange {
             writeSelector = selector;
         }
         SelectionKey key = channel.register(selector, SelectionKey.OP_WRITE);
-        activity(Activity.WAITING_FOR_CLIENT);
+        activity(Activity.WRITING); // waits for the client to read; never busy
         try {
             selector.select(Math.max(1, Math.min(Long.MAX_VALUE / 2, remaining / 1_000_000)));
         } finally {

@@ -25,7 +25,11 @@ class RecordedConnectionAssertTest {
     static RecordedConnection conversation(FakeTcpServer server, String data) throws IOException {
         server.enqueue(Script.create().sendLine("220 hi"));
         try (Socket socket = new Socket(server.host(), server.port())) {
+            socket.setSoTimeout(5_000);
             socket.getOutputStream().write(data.getBytes(StandardCharsets.UTF_8));
+            // read the greeting, so that closing sends FIN: unread data would make the close a reset
+            org.assertj.core.api.Assertions.assertThat(socket.getInputStream().readNBytes(8))
+                    .isEqualTo("220 hi\r\n".getBytes(StandardCharsets.UTF_8));
         }
         RecordedConnection connection = server.takeConnection(Duration.ofSeconds(5));
         assertClientClosed(connection);
