@@ -157,20 +157,8 @@ final class Acceptor {
         stopping = true;
         stopped.countDown();
         selector.wakeup();
-        boolean interrupted = false;
-        while (thread != null && thread != Thread.currentThread() && thread.isAlive()) {
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                break;
-            }
-            try {
-                thread.join(Math.max(1, remaining / 1_000_000));
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+        if (thread != null && thread != Thread.currentThread()) {
+            Uninterruptibly.join(thread, deadline);
         }
         closeQuietly();
     }

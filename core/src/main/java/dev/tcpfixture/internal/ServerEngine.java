@@ -9,10 +9,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -24,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * The running fake server: the port, the listener that serves the current {@link ConnectionMode}, the
@@ -58,7 +61,7 @@ public final class ServerEngine implements AutoCloseable {
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Object idle = new Object();
-    private final java.util.ArrayDeque<NamedWork> handoff = new java.util.ArrayDeque<>(); // guarded by idle
+    private final ArrayDeque<NamedWork> handoff = new ArrayDeque<>(); // guarded by idle
     private int idleThreads; // guarded by idle
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final List<ScriptFailure> serverFailures = new CopyOnWriteArrayList<>();
@@ -76,11 +79,11 @@ public final class ServerEngine implements AutoCloseable {
     private ServerSocketChannel blackhole;
     private final List<Socket> fillers = new ArrayList<>();
 
-    private ServerEngine(ServerSettings settings) throws IOException {
+    private ServerEngine(ServerSettings settings) {
         this.settings = settings;
         InetAddress bindAddress = settings.bindAddress();
         this.address = bindAddress.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : bindAddress;
-        if (!supportsReusePort()) {
+        if (!ReusePort.SUPPORTED) {
             throw new UnsupportedOperationException("tcpfixture needs SO_REUSEPORT to keep its port while it "
                     + "refuses connections; this platform does not offer it");
         }
@@ -137,10 +140,6 @@ public final class ServerEngine implements AutoCloseable {
             throw new UncheckedIOException("could not start a fake TCP server on "
                     + Transcripts.host(settings.bindAddress()) + ": " + e.getMessage(), e);
         }
-    }
-
-    private static boolean supportsReusePort() {
-        return ReusePort.SUPPORTED;
     }
 
     /** Whether this platform offers {@code SO_REUSEPORT}, found out once. */
@@ -242,7 +241,7 @@ public final class ServerEngine implements AutoCloseable {
             fillers.add(filler);
             try {
                 filler.connect(new InetSocketAddress(address, port), FILLER_CONNECT_TIMEOUT_MILLIS);
-            } catch (java.net.SocketTimeoutException e) {
+            } catch (SocketTimeoutException e) {
                 return; // the backlog is full already
             }
         }
@@ -504,7 +503,7 @@ public final class ServerEngine implements AutoCloseable {
      * @return whether the condition held in time
      * @throws InterruptedException if interrupted while waiting
      */
-    public boolean awaitUntil(java.util.function.BooleanSupplier condition, Duration timeout)
+    public boolean awaitUntil(BooleanSupplier condition, Duration timeout)
             throws InterruptedException {
         return changes.await(condition, timeout);
     }
@@ -529,7 +528,7 @@ public final class ServerEngine implements AutoCloseable {
     public void close() {
         synchronized (lock) {
             if (shuttingDown) {
-                awaitUninterruptibly(closed, THREAD_STOP_TIMEOUT.plus(SETTLE));
+                Uninterruptibly.await(closed, System.nanoTime() + THREAD_STOP_TIMEOUT.plus(SETTLE).toNanos());
                 return;
             }
             closeEndpoint();
@@ -553,7 +552,7 @@ public final class ServerEngine implements AutoCloseable {
             Thread self = Thread.currentThread();
             for (Thread thread : List.copyOf(threads)) {
                 if (thread != self) {
-                    joinUninterruptibly(thread, deadline);
+                    Uninterruptibly.join(thread, deadline);
                 }
             }
             for (Thread thread : List.copyOf(threads)) {
@@ -564,49 +563,6 @@ public final class ServerEngine implements AutoCloseable {
             }
         } finally {
             closed.countDown();
-        }
-    }
-
-    private static void joinUninterruptibly(Thread thread, long deadline) {
-        boolean interrupted = false;
-        try {
-            while (thread.isAlive()) {
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
-                    return;
-                }
-                try {
-                    thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private static void awaitUninterruptibly(CountDownLatch latch, Duration timeout) {
-        long deadline = System.nanoTime() + Durations.nanos(timeout);
-        boolean interrupted = false;
-        try {
-            while (latch.getCount() > 0) {
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
-                    return;
-                }
-                try {
-                    latch.await(remaining, TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 

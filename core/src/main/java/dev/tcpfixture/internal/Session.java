@@ -16,6 +16,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * The server's side of one connection while its script runs: buffered, recorded reads with deadlines,
@@ -206,12 +207,10 @@ public final class Session implements Exchange {
             start = 0;
             end = used;
         } else {
+            // a full buffer holds part of one line; it never reaches the limit here, because readLine fails a
+            // line longer than the line limit before it asks for more, and other readers empty the buffer first
             int limit = Math.max(MAX_READ_BUFFER, engine.settings().lineLimit() + 2);
             buffer = Arrays.copyOf(buffer, Math.min(limit, buffer.length * 2));
-            if (end == buffer.length) {
-                // the line limit is reached: callers check it before asking for more
-                buffer = Arrays.copyOf(buffer, buffer.length + 8_192);
-            }
         }
     }
 
@@ -233,7 +232,7 @@ public final class Session implements Exchange {
             recorder.serverClosed(false, "server closed the connection (a handler closed the socket)");
             return new ConnectionEndedException(Reason.SCRIPT_CLOSED, cause);
         }
-        boolean reset = String.valueOf(cause.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("reset");
+        boolean reset = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT).contains("reset");
         recorder.clientClosed(reset);
         return new ConnectionEndedException(reset ? Reason.CLIENT_RESET : Reason.CLIENT_CLOSED, cause);
     }

@@ -2,6 +2,7 @@ package dev.tcpfixture.internal;
 
 import dev.tcpfixture.ConnectionHandler;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -74,14 +75,7 @@ public final class Steps {
      */
     public static Step expectBytes(byte[] expected) {
         byte[] copy = expected.clone();
-        String shown = '"' + Transcripts.escape(copy) + '"';
-        return new Expectation("expect bytes " + shown, "bytes " + shown, session -> {
-            byte[] actual = readBytes(session, copy.length, "bytes " + shown);
-            if (!Arrays.equals(copy, actual)) {
-                throw new ExpectationFailure("expected bytes " + shown + ", but received \""
-                        + Transcripts.escape(actual) + '"');
-            }
-        });
+        return expectExactly("bytes \"" + Transcripts.escape(copy) + '"', session -> copy);
     }
 
     /**
@@ -91,13 +85,16 @@ public final class Steps {
      * @return the step
      */
     public static Step expectText(String expected) {
-        String shown = '"' + escape(expected) + '"';
-        return new Expectation("expect text " + shown, "text " + shown, session -> {
-            byte[] bytes = expected.getBytes(session.charset());
-            byte[] actual = readBytes(session, bytes.length, "text " + shown);
-            if (!Arrays.equals(bytes, actual)) {
-                throw new ExpectationFailure("expected text " + shown + ", but received \""
-                        + Transcripts.escape(actual) + '"');
+        return expectExactly("text \"" + escape(expected) + '"', session -> expected.getBytes(session.charset()));
+    }
+
+    private static Step expectExactly(String shown, Function<Session, byte[]> expectedBytes) {
+        return new Expectation("expect " + shown, shown, session -> {
+            byte[] expected = expectedBytes.apply(session);
+            byte[] actual = readBytes(session, expected.length, shown);
+            if (!Arrays.equals(expected, actual)) {
+                throw new ExpectationFailure("expected " + shown + ", but received \"" + Transcripts.escape(actual)
+                        + '"');
             }
         });
     }
@@ -109,13 +106,7 @@ public final class Steps {
      * @return the step
      */
     public static Step expectLine(String expected) {
-        String shown = "line \"" + escape(expected) + '"';
-        return new Expectation("expect " + shown, shown, session -> {
-            String actual = readLine(session, shown);
-            if (!expected.equals(actual)) {
-                throw new ExpectationFailure("expected " + shown + ", but received line \"" + escape(actual) + '"');
-            }
-        });
+        return expectLineWhere("line \"" + escape(expected) + '"', expected::equals);
     }
 
     /**
@@ -126,7 +117,10 @@ public final class Steps {
      * @return the step
      */
     public static Step expectLine(Predicate<String> condition, String description) {
-        String shown = "a line that " + description;
+        return expectLineWhere("a line that " + description, condition);
+    }
+
+    private static Step expectLineWhere(String shown, Predicate<String> condition) {
         return new Expectation("expect " + shown, shown, session -> {
             String actual = readLine(session, shown);
             if (!condition.test(actual)) {
@@ -176,7 +170,7 @@ public final class Steps {
                     throw new ExpectationFailure("expected " + what + ", but the client closed the connection after "
                             + skipped);
                 }
-            } catch (java.net.SocketTimeoutException e) {
+            } catch (SocketTimeoutException e) {
                 throw timedOut(session, what);
             }
         });
@@ -366,7 +360,7 @@ public final class Steps {
                         + (session.hasUnread() ? " after sending the partial line " + session.unread() : ""));
             }
             return line;
-        } catch (java.net.SocketTimeoutException e) {
+        } catch (SocketTimeoutException e) {
             throw timedOut(session, what);
         } catch (LineTooLongException e) {
             throw new ExpectationFailure("expected " + what + ", but " + e.getMessage());
@@ -381,7 +375,7 @@ public final class Steps {
                         + "sending \"" + Transcripts.escape(actual) + '"');
             }
             return actual;
-        } catch (java.net.SocketTimeoutException e) {
+        } catch (SocketTimeoutException e) {
             throw timedOut(session, what);
         }
     }
