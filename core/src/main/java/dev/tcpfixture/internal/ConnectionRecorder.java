@@ -38,16 +38,12 @@ final class ConnectionRecorder implements RecordedConnection {
     private final Charset charset;
 
     private final List<TranscriptEvent> events = new ArrayList<>();
-    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream sent = new ByteArrayOutputStream();
+    private final Direction received = new Direction(Kind.RECEIVED, "received");
+    private final Direction sent = new Direction(Kind.SENT, "sent");
     private final List<ScriptFailure> failures = new ArrayList<>();
     private final CountDownLatch ended = new CountDownLatch(1);
     private int dataEvents;
     private long omittedDataEvents;
-    private long receivedCount;
-    private long sentCount;
-    private boolean receivedTruncated;
-    private boolean sentTruncated;
     private Side closedFirstBy;
     private boolean clientGone;
     private boolean serverClosed;
@@ -74,111 +70,61 @@ final class ConnectionRecorder implements RecordedConnection {
     }
 
     void received(byte[] buffer, int offset, int length) {
-        synchronized (this) {
-            receivedLocked(buffer, offset, length);
-        }
-        changes.signal();
-    }
-
-    private void receivedLocked(byte[] buffer, int offset, int length) {
-        receivedCount += length;
-        int room = recordingLimit - received.size();
-        int kept = Math.max(0, Math.min(room, length));
-        if (kept > 0) {
-            received.write(buffer, offset, kept);
-            addData(Kind.RECEIVED, Arrays.copyOfRange(buffer, offset, offset + kept));
-        }
-        if (kept < length && !receivedTruncated) {
-            receivedTruncated = true;
-            add(Kind.NOTE, null, "recording limit of " + recordingLimit
-                    + " received bytes reached; further bytes are counted, not kept");
-        }
+        update(() -> received.record(buffer, offset, length));
     }
 
     void sent(byte[] buffer, int offset, int length) {
-        synchronized (this) {
-            sentLocked(buffer, offset, length);
-        }
-        changes.signal();
-    }
-
-    private void sentLocked(byte[] buffer, int offset, int length) {
-        sentCount += length;
-        int room = recordingLimit - sent.size();
-        int kept = Math.max(0, Math.min(room, length));
-        if (kept > 0) {
-            sent.write(buffer, offset, kept);
-            addData(Kind.SENT, Arrays.copyOfRange(buffer, offset, offset + kept));
-        }
-        if (kept < length && !sentTruncated) {
-            sentTruncated = true;
-            add(Kind.NOTE, null, "recording limit of " + recordingLimit
-                    + " sent bytes reached; further bytes are counted, not kept");
-        }
+        update(() -> sent.record(buffer, offset, length));
     }
 
     void note(String detail) {
-        synchronized (this) {
-            noteLocked(detail);
-        }
-        changes.signal();
-    }
-
-    private void noteLocked(String detail) {
-        add(Kind.NOTE, null, detail);
+        update(() -> add(Kind.NOTE, null, detail));
     }
 
     void clientClosed(boolean reset) {
-        synchronized (this) {
-            clientClosedLocked(reset);
-        }
-        changes.signal();
-    }
-
-    private void clientClosedLocked(boolean reset) {
-        if (clientGone) {
-            return;
-        }
-        clientGone = true;
-        if (closedFirstBy == null) {
-            closedFirstBy = Side.CLIENT;
-        }
-        add(reset ? Kind.CLIENT_RESET : Kind.CLIENT_CLOSED, null,
-                reset ? "client reset the connection" : "client closed its side (end of stream)");
-        ended.countDown();
+        update(() -> {
+            if (clientGone) {
+                return;
+            }
+            clientGone = true;
+            if (closedFirstBy == null) {
+                closedFirstBy = Side.CLIENT;
+            }
+            add(reset ? Kind.CLIENT_RESET : Kind.CLIENT_CLOSED, null,
+                    reset ? "client reset the connection" : "client closed its side (end of stream)");
+            ended.countDown();
+        });
     }
 
     void serverHalfClosed() {
-        synchronized (this) {
-            serverHalfClosedLocked();
-        }
-        changes.signal();
-    }
-
-    private void serverHalfClosedLocked() {
-        if (closedFirstBy == null) {
-            closedFirstBy = Side.SERVER; // the server's FIN went out first
-        }
-        add(Kind.SERVER_HALF_CLOSED, null, "server shut down its output (half-close)");
+        update(() -> {
+            if (closedFirstBy == null) {
+                closedFirstBy = Side.SERVER; // the server's FIN went out first
+            }
+            add(Kind.SERVER_HALF_CLOSED, null, "server shut down its output (half-close)");
+        });
     }
 
     void serverClosed(boolean reset, String detail) {
-        synchronized (this) {
-            serverClosedLocked(reset, detail);
-        }
-        changes.signal();
+        update(() -> {
+            if (serverClosed) {
+                return;
+            }
+            serverClosed = true;
+            if (closedFirstBy == null) {
+                closedFirstBy = Side.SERVER;
+            }
+            add(reset ? Kind.SERVER_RESET : Kind.SERVER_CLOSED, null, detail);
+            ended.countDown();
+        });
     }
 
-    private void serverClosedLocked(boolean reset, String detail) {
-        if (serverClosed) {
-            return;
+    /** Changes the record under its lock, then wakes those waiting for a change, outside the lock. */
+    private void update(Runnable change) {
+        synchronized (this) {
+            change.run();
         }
-        serverClosed = true;
-        if (closedFirstBy == null) {
-            closedFirstBy = Side.SERVER;
-        }
-        add(reset ? Kind.SERVER_RESET : Kind.SERVER_CLOSED, null, detail);
-        ended.countDown();
+        changes.signal();
     }
 
     ScriptFailure fail(String step, String message, Throwable cause) {
@@ -227,7 +173,7 @@ final class ConnectionRecorder implements RecordedConnection {
 
     @Override
     public synchronized byte[] received() {
-        return received.toByteArray();
+        return received.bytes.toByteArray();
     }
 
     @Override
@@ -250,17 +196,17 @@ final class ConnectionRecorder implements RecordedConnection {
 
     @Override
     public synchronized long receivedByteCount() {
-        return receivedCount;
+        return received.count;
     }
 
     @Override
     public synchronized boolean receivedTruncated() {
-        return receivedTruncated;
+        return received.truncated;
     }
 
     @Override
     public synchronized byte[] sent() {
-        return sent.toByteArray();
+        return sent.bytes.toByteArray();
     }
 
     @Override
@@ -270,7 +216,7 @@ final class ConnectionRecorder implements RecordedConnection {
 
     @Override
     public synchronized long sentByteCount() {
-        return sentCount;
+        return sent.count;
     }
 
     @Override
@@ -310,7 +256,35 @@ final class ConnectionRecorder implements RecordedConnection {
 
     @Override
     public synchronized String transcript() {
-        return Transcripts.render(this, events, receivedCount, sentCount, omittedDataEvents);
+        return Transcripts.render(this, events, received.count, sent.count, omittedDataEvents);
+    }
+
+    /** The bytes of one direction: all counted, kept up to the recording limit. Guarded by the recorder. */
+    private final class Direction {
+        final Kind kind;
+        final String label;
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        long count;
+        boolean truncated;
+
+        Direction(Kind kind, String label) {
+            this.kind = kind;
+            this.label = label;
+        }
+
+        void record(byte[] buffer, int offset, int length) {
+            count += length;
+            int kept = Math.max(0, Math.min(recordingLimit - bytes.size(), length));
+            if (kept > 0) {
+                bytes.write(buffer, offset, kept);
+                addData(kind, Arrays.copyOfRange(buffer, offset, offset + kept));
+            }
+            if (kept < length && !truncated) {
+                truncated = true;
+                add(Kind.NOTE, null, "recording limit of " + recordingLimit + " " + label
+                        + " bytes reached; further bytes are counted, not kept");
+            }
+        }
     }
 
     @Override
