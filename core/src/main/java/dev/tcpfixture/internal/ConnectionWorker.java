@@ -33,26 +33,19 @@ final class ConnectionWorker implements Runnable {
     }
 
     private void runSteps() {
-        ConnectionRecorder recorder = session.recorder();
         for (int index = 0; index < steps.size(); index++) {
             Step step = steps.get(index);
             try {
                 step.run(session);
-            } catch (ExpectationFailure failure) {
-                recorder.fail(step.description(), failure.getMessage(), null);
-                closeQuietly("server closed the connection after the failure");
+            } catch (ExpectationFailure | SendTimeoutException | LineTooLongException unmet) {
+                failed(step.description(), unmet.getMessage(), null);
                 return;
             } catch (ConnectionEndedException ended) {
                 connectionEnded(index, ended.reason());
                 return;
-            } catch (SendTimeoutException | LineTooLongException e) {
-                recorder.fail(step.description(), e.getMessage(), null);
-                closeQuietly("server closed the connection after the failure");
-                return;
             } catch (IOException | RuntimeException | Error e) {
                 Throwable cause = e instanceof Steps.HandlerException ? e.getCause() : e;
-                recorder.fail(step.description(), "step \"" + step.description() + "\" failed with " + cause, cause);
-                closeQuietly("server closed the connection after the failure");
+                failed(step.description(), "step \"" + step.description() + "\" failed with " + cause, cause);
                 return;
             }
             if (session.isClosed()) {
@@ -64,9 +57,13 @@ final class ConnectionWorker implements Runnable {
         } catch (ConnectionEndedException ended) {
             closeQuietly("server closed the connection");
         } catch (IOException | RuntimeException | Error e) {
-            recorder.fail("", "reading from the client failed with " + e, e);
-            closeQuietly("server closed the connection after the failure");
+            failed("", "reading from the client failed with " + e, e);
         }
+    }
+
+    private void failed(String step, String message, Throwable cause) {
+        session.recorder().fail(step, message, cause);
+        closeQuietly("server closed the connection after the failure");
     }
 
     /**
