@@ -4,7 +4,6 @@ import dev.tcpfixture.internal.Durations;
 import dev.tcpfixture.internal.ServerEngine;
 import dev.tcpfixture.internal.ServerSettings;
 import dev.tcpfixture.internal.Transcripts;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -96,13 +95,7 @@ public final class FakeTcpServer implements AutoCloseable {
      * @return the host to connect to
      */
     public String host() {
-        InetAddress address = engine.address();
-        if (address instanceof Inet6Address && address.isLoopbackAddress()) {
-            return "::1";
-        }
-        String literal = address.getHostAddress();
-        int scope = literal.indexOf('%');
-        return scope >= 0 ? literal.substring(0, scope) : literal;
+        return Transcripts.literal(engine.address());
     }
 
     /**

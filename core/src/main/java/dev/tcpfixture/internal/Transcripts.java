@@ -128,14 +128,22 @@ public final class Transcripts {
     }
 
     static String host(InetAddress address) {
+        String literal = literal(address);
+        return address instanceof Inet6Address ? "[" + literal + "]" : literal;
+    }
+
+    /**
+     * Returns an address as a literal to connect to: {@code 127.0.0.1}, {@code ::1}, without a scope.
+     *
+     * @param address the address
+     * @return the literal
+     */
+    public static String literal(InetAddress address) {
         if (address instanceof Inet6Address && address.isLoopbackAddress()) {
-            return "[::1]";
+            return "::1";
         }
         String literal = address.getHostAddress();
         int scope = literal.indexOf('%');
-        if (scope >= 0) {
-            literal = literal.substring(0, scope);
-        }
-        return address instanceof Inet6Address ? "[" + literal + "]" : literal;
+        return scope >= 0 ? literal.substring(0, scope) : literal;
     }
 }
