@@ -3,8 +3,7 @@ package dev.tcpfixture.junit;
 import dev.tcpfixture.FakeTcpServer;
 import dev.tcpfixture.RecordedConnection;
 import dev.tcpfixture.ScriptFailure;
-import java.net.Inet6Address;
-import java.net.InetSocketAddress;
+import dev.tcpfixture.internal.Transcripts;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -45,28 +44,9 @@ final class Messages {
         return quoted.append('"').toString();
     }
 
-    /** Shows bytes as quoted text when they are printable ASCII, else in hex. */
+    /** Shows bytes as the transcripts do: printable ASCII as text, the rest escaped. */
     static String bytes(byte[] data) {
-        StringBuilder text = new StringBuilder().append(data.length).append(" bytes ");
-        StringBuilder quoted = new StringBuilder("\"");
-        for (byte b : data) {
-            int value = b & 0xff;
-            switch (value) {
-                case '\r' -> quoted.append("\\r");
-                case '\n' -> quoted.append("\\n");
-                case '\t' -> quoted.append("\\t");
-                case '"' -> quoted.append("\\\"");
-                case '\\' -> quoted.append("\\\\");
-                default -> {
-                    if (value >= 0x20 && value < 0x7f) {
-                        quoted.append((char) value);
-                    } else {
-                        quoted.append(String.format(Locale.ROOT, "\\x%02X", value));
-                    }
-                }
-            }
-        }
-        return text.append(quoted).append('"').toString();
+        return data.length + " bytes \"" + Transcripts.escape(data) + '"';
     }
 
     static String lines(List<String> lines) {
@@ -81,19 +61,7 @@ final class Messages {
     }
 
     static String connection(RecordedConnection connection) {
-        return "connection #" + connection.id() + " from " + address(connection.remoteAddress());
-    }
-
-    static String address(InetSocketAddress address) {
-        if (address == null) {
-            return "?";
-        }
-        String host = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
-        int scope = host.indexOf('%');
-        if (scope >= 0) {
-            host = host.substring(0, scope);
-        }
-        return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
+        return "connection #" + connection.id() + " from " + Transcripts.address(connection.remoteAddress());
     }
 
     static String failures(List<ScriptFailure> failures) {
