@@ -3,6 +3,7 @@ package dev.tcpfixture.benchmarks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -39,6 +40,15 @@ final class RawServer implements BenchServer {
     private final AtomicInteger answered = new AtomicInteger();
     private final String name = "raw-" + SERVER_NUMBERS.incrementAndGet();
     private int accepted; // acceptor thread only
+
+    /** Starts a raw server; {@code pooled} picks a cached thread pool over a new thread per connection. */
+    static RawServer start(boolean pooled) {
+        try {
+            return new RawServer(pooled);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     RawServer(boolean pooled) throws IOException {
         ServerSocket socket = new ServerSocket();

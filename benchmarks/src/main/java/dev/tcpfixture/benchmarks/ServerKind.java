@@ -43,11 +43,7 @@ enum ServerKind {
     RAW("raw", Client.Protocol.LINE, "raw-") {
         @Override
         BenchServer startServing() {
-            try {
-                return new RawServer(false);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return RawServer.start(false);
         }
     },
 
@@ -55,11 +51,7 @@ enum ServerKind {
     RAW_POOLED("raw-pooled", Client.Protocol.LINE, "raw-") {
         @Override
         BenchServer startServing() {
-            try {
-                return new RawServer(true);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return RawServer.start(true);
         }
     },
 
