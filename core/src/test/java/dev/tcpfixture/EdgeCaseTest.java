@@ -208,9 +208,11 @@ class EdgeCaseTest {
 
     @Test
     void onlyLoopbackOrWildcardAddressesCanBeBound() throws Exception {
-        java.net.InetAddress notLoopback = java.net.InetAddress.getByAddress(new byte[] {10, 1, 2, 3}); // parsed only
+        // ::2, neither loopback nor wildcard (an unassigned reserved address): rejected before any socket exists
+        java.net.InetAddress notLoopback = java.net.InetAddress.getByAddress(
+                new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2});
         assertThatThrownBy(() -> FakeTcpServer.builder().bindAddress(notLoopback))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not 10.1.2.3");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not 0:0:0:0:0:0:0:2");
     }
 
     @Test

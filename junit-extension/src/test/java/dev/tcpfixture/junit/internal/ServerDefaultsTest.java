@@ -68,19 +68,19 @@ class ServerDefaultsTest {
                 .isAnyLocalAddress()).isTrue();
         assertThat(ExtensionOptions.NONE.withBindAddress(InetAddress.getByName("127.0.0.2")).bindAddress()
                 .isLoopbackAddress()).isTrue();
-        // a documentation-range address (RFC 5737), only parsed, never used
-        InetAddress notLoopback = InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 1});
+        // ::2, neither loopback nor wildcard (an unassigned reserved address): only parsed, never bound or used
+        InetAddress notLoopback = InetAddress.getByAddress(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2});
         assertThatIllegalArgumentException().isThrownBy(() -> ExtensionOptions.NONE.withBindAddress(notLoopback))
                 .withMessage("bindAddress must be a loopback address (127.0.0.1, ::1) or, if meant, a wildcard "
-                        + "address (0.0.0.0, ::), was 192.0.2.1");
+                        + "address (0.0.0.0, ::), was 0:0:0:0:0:0:0:2");
     }
 
     @Test
     void anInvalidValueNamesTheKeyTheValueAndWhatIsExpected() {
         assertThatThrownBy(() -> ServerDefaults.resolve(ExtensionOptions.NONE,
-                configuredWith(Map.of("tcpfixture.bindAddress", "192.0.2.1"))))
+                configuredWith(Map.of("tcpfixture.bindAddress", "::2"))))
                 .isInstanceOf(ExtensionConfigurationException.class)
-                .hasMessage("Invalid value '192.0.2.1' for configuration parameter 'tcpfixture.bindAddress': "
+                .hasMessage("Invalid value '::2' for configuration parameter 'tcpfixture.bindAddress': "
                         + "expected 127.0.0.1, ::1 or localhost (or, to listen on every interface, 0.0.0.0 or ::)");
     }
 }
