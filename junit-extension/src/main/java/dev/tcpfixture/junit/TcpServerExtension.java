@@ -34,24 +34,15 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * expectations and errors on server threads fail the test, with the transcript in the message. If the test
  * failed already, they are added to its failure as suppressed exceptions. Each failure is reported once.
  *
- * <p>A per-class server is shared by the tests of its class (and of its {@code @Nested} classes), so a failure
- * it records is blamed on a test only when that test is the only one that can have caused it:
- * <ul>
- *   <li>After a test that ran alone, the per-class servers it sees are verified too, without closing them:
- *   their failures recorded since the last verification fail that test.</li>
- *   <li>After a test that may have run at the same time as another test that sees the server &mdash; it, or a
- *   {@code @Nested} class between it and the server's class, is {@code ExecutionMode.CONCURRENT} with
- *   parallel execution on, or another such test, or a {@code @Nested} class's run from its {@code @BeforeAll}
- *   to its {@code @AfterAll}, in fact overlapped it &mdash; the server's failures are set aside: no single test
- *   can be blamed.</li>
- *   <li>A test that was aborted (for example by an assumption) is not verified: its own servers' failures are
- *   dropped, and those of the per-class servers it sees are set aside, so that they are not blamed on the
- *   next test.</li>
- * </ul>
- * After all tests of a class, its per-class servers are closed and verified: the failures set aside, each
- * group saying when it was recorded ("during the aborted test [...]", "while tests that share it ran at the
- * same time"), and those that came out since the last verification (for example when closing ended a step
- * that still waited) fail the class.
+ * <p>A per-class server is shared by the tests of its class (and of its {@code @Nested} classes). Without
+ * parallel execution, the failures it recorded during a test fail that test. Those it recorded outside any test
+ * (in {@code @BeforeAll} or {@code @AfterAll} methods, while closing), during an aborted test, or all of them
+ * when parallel execution is on, fail the class after all its tests, once the server is closed. An aborted test
+ * (for example by an assumption) is not verified; its own servers' failures are dropped.
+ *
+ * <p>Verification is exact: {@link dev.tcpfixture.FakeTcpServer#failures()} first waits until the server has
+ * dealt with everything the clients sent so far, so a client that broke the script and returned at once fails
+ * its test every time.
  *
  * <h2>Options</h2>
  *

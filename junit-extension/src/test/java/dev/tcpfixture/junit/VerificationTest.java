@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
@@ -300,8 +301,7 @@ class VerificationTest {
                 .singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
                 .isExactlyInstanceOf(AssertionError.class)
                 .hasMessageStartingWith("Fake TCP server @TcpServer 127.0.0.1:")
-                .hasMessageContaining(" (per class) recorded 1 failure during the aborted test "
-                        + "[breaksTheScriptAndAborts()]:" + System.lineSeparator()
+                .hasMessageContaining(" (per class) recorded 1 failure:" + System.lineSeparator()
                         + "1) connection #1: expected line \"HELO x\", but received line \"EHLO y\"")
                 .hasMessageContaining("client> \"EHLO y\\r\\n\"")
                 .hasMessageNotContaining("connection #2");
@@ -338,8 +338,8 @@ class VerificationTest {
         results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(2).failed(0));
         assertThat(TestKit.failures(results.containerEvents()))
                 .singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
-                .hasMessageContaining(" (per class) recorded 1 failure while tests that share it ran at the same "
-                        + "time, so that no single test can be blamed:" + System.lineSeparator()
+                .hasMessageContaining(" (per class) recorded 1 failure while parallel execution was on, so that "
+                        + "no single test can be blamed:" + System.lineSeparator()
                         + "1) connection #1: expected line \"HELO x\", but received line \"EHLO y\"")
                 .hasMessageContaining("client> \"EHLO y\\r\\n\"");
         assertThat(TestKit.liveServerThreads()).isEmpty();
@@ -354,6 +354,48 @@ class VerificationTest {
                 .hasMessageContaining(" (per class) recorded 1 failure:")
                 .hasMessageContaining("received line \"EHLO y\"");
         results.containerEvents().assertStatistics(stats -> stats.failed(0));
+    }
+
+    @Test
+    void withParallelExecutionOnThePerClassServersFailTheClassEvenIfTheTestsRunOneAfterTheOther() {
+        EngineExecutionResults results = TestKit.run(TestKit.parallel("same_thread", "same_thread"),
+                SharedServerAndConcurrentTests.class);
+
+        results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(2).failed(0));
+        assertThat(TestKit.failures(results.containerEvents()))
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
+                .hasMessageContaining(" (per class) recorded 1 failure while parallel execution was on")
+                .hasMessageContaining("received line \"EHLO y\"");
+    }
+
+    @UserTests
+    @WithTcpServer
+    static class SharedServerBrokenBeforeAll {
+
+        @TcpServer
+        static FakeTcpServer shared;
+
+        @BeforeAll
+        static void breaksTheScript() throws IOException {
+            shared.enqueue(SMTP_GREETING);
+            sayEhlo(shared);
+        }
+
+        @Test
+        void innocent() {
+            assertThat(shared.isClosed()).isFalse();
+        }
+    }
+
+    @Test
+    void whatAPerClassServerRecordedBeforeTheFirstTestFailsTheClassNotThatTest() {
+        EngineExecutionResults results = TestKit.run(SharedServerBrokenBeforeAll.class);
+
+        results.testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+        assertThat(TestKit.failures(results.containerEvents()))
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
+                .hasMessageContaining(" (per class) recorded 1 failure:" + System.lineSeparator()
+                        + "1) connection #1: expected line \"HELO x\", but received line \"EHLO y\"");
     }
 
     /**
@@ -411,8 +453,7 @@ class VerificationTest {
         results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(2).failed(0));
         assertThat(TestKit.failures(results.containerEvents()))
                 .singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
-                .hasMessageContaining(" (per class) recorded 1 failure while tests that share it ran at the same "
-                        + "time")
+                .hasMessageContaining(" (per class) recorded 1 failure while parallel execution was on")
                 .hasMessageContaining("received line \"EHLO y\"");
     }
 
@@ -490,8 +531,7 @@ class VerificationTest {
         results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(2).failed(0));
         assertThat(TestKit.failures(results.containerEvents()))
                 .singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
-                .hasMessageContaining(" (per class) recorded 1 failure while tests that share it ran at the same "
-                        + "time")
+                .hasMessageContaining(" (per class) recorded 1 failure while parallel execution was on")
                 .hasMessageContaining("received line \"EHLO y\"");
     }
 

@@ -26,18 +26,24 @@ import org.opentest4j.TestAbortedException;
 /**
  * What {@code TcpServerExtension} does: starts servers on demand, injects them, verifies and closes them.
  *
- * <p>All state is in the {@link ExtensionContext.Store} of the context a server belongs to: a
- * {@link ServerRegistry} per context, under a key made of the context's unique id so that the store's lookup
- * in parent contexts never finds another context's registry. A per-test server lives in the registry of the
- * test's context; a per-class server in the registry of the nearest class context, and a class context also
- * sees the per-class servers of its enclosing classes.
+ * <p>All state is in {@link ExtensionContext.Store}s. The servers of a context are in its own store, in a
+ * namespace of that context alone (the store's lookup goes on to the parent contexts, which must not answer
+ * for it), which closes them when the context ends: a per-test server in the test's context, a per-class server
+ * in the nearest class context. A class context also sees the per-class servers of its enclosing classes. The
+ * root store notes which class holds each static field.
+ *
+ * <p>Which test a per-class server's failure fails: without parallel execution, failures recorded between the
+ * extension's {@code beforeEach} and {@code afterEach} of a test fail that test, and the others the class after
+ * all its tests; with parallel execution on, tests of a class may share the server at the same time, so all of
+ * them fail the class. Exact, because {@link dev.tcpfixture.FakeTcpServer#failures()} first waits until the
+ * server has dealt with everything the clients sent.
  */
 public final class ServerLifecycle {
 
-    private static final Namespace NAMESPACE = Namespace.create(ServerLifecycle.class);
+    private static final Namespace STATIC_FIELDS = Namespace.create(ServerLifecycle.class, "static fields");
 
-    private static final String CONCURRENT_CIRCUMSTANCE = "while tests that share it ran at the same time, so "
-            + "that no single test can be blamed";
+    private static final String PARALLEL_CIRCUMSTANCE = " while parallel execution was on, so that no single "
+            + "test can be blamed";
 
     private final ExtensionOptions options;
 
@@ -62,22 +68,16 @@ public final class ServerLifecycle {
     // ---- callbacks ----
 
     /**
-     * Notes that the class runs, then injects the static fields of the class and, if its instance lives for the
-     * class ({@code PER_CLASS}), the instance fields of that instance and of the enclosing instances created with
-     * it.
+     * Injects the static fields of the class and, if its instance lives for the class ({@code PER_CLASS}), the
+     * instance fields of that instance and of the enclosing instances created with it.
      *
      * @param context the class context
      */
     public void beforeAll(ExtensionContext context) {
-        List<ExtensionContext> classContexts = classContexts(context);
-        // a nested class's @BeforeAll and @AfterAll may use its enclosing classes' servers: it runs "below" them
-        for (ExtensionContext enclosing : classContexts.subList(1, classContexts.size())) {
-            createRegistry(enclosing).started(context.getUniqueId());
-        }
-        Class<?> testClass = context.getRequiredTestClass();
-        injectFields(context, testClass, null, ServerScope.CLASS);
+        injectFields(context, context.getRequiredTestClass(), null, ServerScope.CLASS);
         if (lifecycle(context) == Lifecycle.PER_CLASS) {
             // the instances of enclosing PER_METHOD classes were created for this class's instance: per class too
+            List<ExtensionContext> classContexts = classContexts(context);
             List<ExtensionContext> owners = new ArrayList<>();
             owners.add(context);
             owners.addAll(perMethodClassContexts(classContexts.subList(1, classContexts.size())));
@@ -87,73 +87,53 @@ public final class ServerLifecycle {
     }
 
     /**
-     * Notes that the test runs, then injects per-test servers into the instance fields of the instances created
-     * for this test: its own instance and those of its enclosing classes, as far as they are {@code PER_METHOD}.
-     * An instance shared with other tests (of a {@code PER_CLASS} class, or enclosing one) got its fields in
-     * {@link #beforeAll(ExtensionContext)}.
+     * Injects per-test servers into the instance fields of the instances created for this test: its own instance
+     * and those of its enclosing classes, as far as they are {@code PER_METHOD}. An instance shared with other
+     * tests got its fields in {@link #beforeAll(ExtensionContext)}. Then, unless tests may run in parallel, sets
+     * aside what the per-class servers the test sees recorded before it, for the class.
      *
      * @param context the test's context
      */
     public void beforeEach(ExtensionContext context) {
-        List<ExtensionContext> classContexts = classContexts(context);
-        for (ExtensionContext classContext : classContexts) {
-            createRegistry(classContext).started(context.getUniqueId());
-        }
-        injectInstances(context, perMethodClassContexts(classContexts),
+        injectInstances(context, perMethodClassContexts(classContexts(context)),
                 context.getRequiredTestInstances().getAllInstances(), ServerScope.TEST);
+        if (!parallel(context)) {
+            perClassServers(context).forEach(ManagedServer::setAsideNewFailures);
+        }
     }
 
     /**
-     * Closes the test's own servers, then verifies them and the per-class servers it sees, unless the test was
-     * aborted. A per-class server's failures that cannot be blamed on this test alone, because another test
-     * that sees the server may have run at the same time, or that this test cannot take, because it was
-     * aborted, are set aside for {@link #afterAll(ExtensionContext)} of the server's class.
+     * Closes the test's own servers, then verifies them and, unless tests may run in parallel, the per-class
+     * servers it sees. An aborted test is not verified: its own servers' failures are dropped, and those the
+     * per-class servers recorded during it are set aside for the class.
      *
      * @param context the test's context
      */
     public void afterEach(ExtensionContext context) {
-        List<ManagedServer> ownServers = registry(context).map(ServerRegistry::servers).orElse(List.of());
-        ownServers.forEach(server -> server.server().close());
+        List<ManagedServer> own = servers(context);
+        own.forEach(ManagedServer::close);
         boolean aborted = context.getExecutionException().filter(TestAbortedException.class::isInstance).isPresent();
-        List<ManagedServer> toVerify = new ArrayList<>();
-        if (!aborted) {
-            toVerify.addAll(ownServers);
+        List<ManagedServer> shared = parallel(context) ? List.of() : perClassServers(context);
+        if (aborted) {
+            shared.forEach(ManagedServer::setAsideNewFailures);
+            return;
         }
-        for (ExtensionContext classContext : classContexts(context)) {
-            Optional<ServerRegistry> registry = registry(classContext);
-            if (registry.isEmpty()) {
-                continue;
-            }
-            boolean overlapped = registry.get().ended(context.getUniqueId());
-            boolean concurrent = overlapped || runsConcurrentlyWithin(context, classContext);
-            for (ManagedServer server : registry.get().servers()) {
-                if (concurrent) {
-                    server.deferUnreportedFailures(CONCURRENT_CIRCUMSTANCE);
-                } else if (aborted) {
-                    server.deferUnreportedFailures("during the aborted test [" + testName(context) + "]");
-                } else {
-                    toVerify.add(server);
-                }
-            }
-        }
-        Verification.verify(toVerify);
+        List<ManagedServer> toVerify = new ArrayList<>(own);
+        toVerify.addAll(shared);
+        Verification.afterEach(toVerify);
     }
 
     /**
-     * Releases the static fields the class holds and notes that it ended, then closes the per-class servers of
-     * the class and verifies the failures set aside for the class and those not reported yet.
+     * Releases the static fields the class holds, then closes the per-class servers of the class and verifies
+     * what they recorded that no test was failed for.
      *
      * @param context the class context
      */
     public void afterAll(ExtensionContext context) {
-        staticFieldClaims(context).releaseAll(context.getUniqueId());
-        List<ExtensionContext> classContexts = classContexts(context);
-        for (ExtensionContext enclosing : classContexts.subList(1, classContexts.size())) {
-            registry(enclosing).ifPresent(registry -> registry.ended(context.getUniqueId()));
-        }
-        List<ManagedServer> servers = registry(context).map(ServerRegistry::servers).orElse(List.of());
-        servers.forEach(server -> server.server().close());
-        Verification.verifyAfterAll(servers);
+        releaseStaticFields(context);
+        List<ManagedServer> servers = servers(context);
+        servers.forEach(ManagedServer::close);
+        Verification.afterAll(servers, parallel(context) ? PARALLEL_CIRCUMSTANCE : "");
     }
 
     // ---- parameters ----
@@ -199,9 +179,7 @@ public final class ServerLifecycle {
 
     private void injectFields(ExtensionContext context, Class<?> testClass, Object instance, ServerScope scope) {
         boolean statics = instance == null;
-        List<Field> fields = AnnotationSupport.findAnnotatedFields(testClass, TcpServer.class,
-                field -> Modifier.isStatic(field.getModifiers()) == statics, HierarchyTraversalMode.TOP_DOWN);
-        for (Field field : fields) {
+        for (Field field : annotatedFields(testClass, statics)) {
             String origin = (statics ? "static field [" : "field [") + field.getType().getSimpleName() + " "
                     + field.getDeclaringClass().getName() + "." + field.getName() + "]";
             if (!InjectedType.isSupported(field.getType())) {
@@ -232,7 +210,7 @@ public final class ServerLifecycle {
     /**
      * A static field is one variable for every class that inherits it, so it can hold the server of one class
      * at a time. A class that runs concurrently must not inherit one; and no class may take one that another
-     * class, which is running, holds.
+     * class, which is running, holds. The root store maps each static field to the class context holding it.
      */
     private static void claimStaticField(ExtensionContext context, Class<?> testClass, Field field,
             String origin) {
@@ -243,16 +221,28 @@ public final class ServerLifecycle {
                     + "other classes, which may inherit the same field. Declare the static field in the test class "
                     + "itself, or run the class with @Execution(SAME_THREAD).");
         }
-        StaticFieldClaims.Claim holder = staticFieldClaims(context).claim(field, context.getUniqueId(),
-                testClass.getName());
-        boolean heldByEnclosingClass = classContexts(context).stream()
-                .anyMatch(classContext -> classContext.getUniqueId().equals(holder.uniqueId()));
-        if (!heldByEnclosingClass) {
+        ExtensionContext holder = context.getRoot().getStore(STATIC_FIELDS)
+                .computeIfAbsent(field, key -> context, ExtensionContext.class);
+        if (!classContexts(context).contains(holder)) {
             throw new ExtensionConfigurationException("@TcpServer cannot be injected into " + origin + " for "
-                    + testClass.getName() + ": " + holder.testClassName() + ", which runs at the same time, holds "
-                    + "it. A static field can hold the server of one class at a time: declare it in each test "
-                    + "class, or run these classes with @Execution(SAME_THREAD).");
+                    + testClass.getName() + ": " + holder.getRequiredTestClass().getName() + ", which runs at the "
+                    + "same time, holds it. A static field can hold the server of one class at a time: declare it "
+                    + "in each test class, or run these classes with @Execution(SAME_THREAD).");
         }
+    }
+
+    private static void releaseStaticFields(ExtensionContext context) {
+        ExtensionContext.Store claims = context.getRoot().getStore(STATIC_FIELDS);
+        for (Field field : annotatedFields(context.getRequiredTestClass(), true)) {
+            if (claims.get(field) == context) {
+                claims.remove(field);
+            }
+        }
+    }
+
+    private static List<Field> annotatedFields(Class<?> testClass, boolean statics) {
+        return AnnotationSupport.findAnnotatedFields(testClass, TcpServer.class,
+                field -> Modifier.isStatic(field.getModifiers()) == statics, HierarchyTraversalMode.TOP_DOWN);
     }
 
     // ---- finding and starting servers ----
@@ -263,14 +253,14 @@ public final class ServerLifecycle {
         if (scope == ServerScope.CLASS) {
             List<ExtensionContext> classContexts = classContexts(context);
             for (ExtensionContext classContext : classContexts) {
-                Optional<ManagedServer> existing = registry(classContext).map(registry -> registry.find(spec.name()));
-                if (existing.isPresent()) {
-                    return checked(existing.get(), spec, origin, error);
+                ManagedServer existing = contextServers(classContext).find(spec.name());
+                if (existing != null) {
+                    return checked(existing, spec, origin, error);
                 }
             }
             home = classContexts.isEmpty() ? context : classContexts.get(0);
         }
-        ManagedServer server = createRegistry(home).findOrStart(spec.name(), () -> new ManagedServer(spec, scope,
+        ManagedServer server = contextServers(home).findOrStart(spec.name(), () -> new ManagedServer(spec, scope,
                 origin, start(spec, ServerDefaults.resolve(options, context))));
         return checked(server, spec, origin, error);
     }
@@ -326,53 +316,33 @@ public final class ServerLifecycle {
         return result;
     }
 
+    /** Whether parallel execution is on: then tests that share a per-class server may run at the same time. */
+    private static boolean parallel(ExtensionContext context) {
+        return context.getConfigurationParameter(Constants.PARALLEL_EXECUTION_ENABLED_PROPERTY_NAME,
+                Boolean::parseBoolean).orElse(false);
+    }
+
     /** Whether parallel execution is on and the test or container of this context is {@code CONCURRENT}. */
     private static boolean runsConcurrently(ExtensionContext context) {
-        return context.getConfigurationParameter(Constants.PARALLEL_EXECUTION_ENABLED_PROPERTY_NAME,
-                Boolean::parseBoolean).orElse(false) && context.getExecutionMode() == ExecutionMode.CONCURRENT;
+        return parallel(context) && context.getExecutionMode() == ExecutionMode.CONCURRENT;
     }
 
-    /**
-     * Whether the test may run at the same time as other tests of the class of {@code classContext}: whether it,
-     * or a container between it and that class, runs {@code CONCURRENT}.
-     */
-    private static boolean runsConcurrentlyWithin(ExtensionContext testContext, ExtensionContext classContext) {
-        for (Optional<ExtensionContext> current = Optional.of(testContext); current.isPresent()
-                && !current.get().getUniqueId().equals(classContext.getUniqueId());
-                current = current.get().getParent()) {
-            if (runsConcurrently(current.get())) {
-                return true;
-            }
+    /** The servers of this context itself, kept in a namespace that no other context's store has. */
+    private static ContextServers contextServers(ExtensionContext context) {
+        return context.getStore(Namespace.create(ServerLifecycle.class, context.getUniqueId()))
+                .computeIfAbsent(ContextServers.class, key -> new ContextServers(), ContextServers.class);
+    }
+
+    private static List<ManagedServer> servers(ExtensionContext context) {
+        return contextServers(context).all();
+    }
+
+    /** The per-class servers a test sees: those of its class and of the enclosing classes. */
+    private static List<ManagedServer> perClassServers(ExtensionContext testContext) {
+        List<ManagedServer> servers = new ArrayList<>();
+        for (ExtensionContext classContext : classContexts(testContext)) {
+            servers.addAll(servers(classContext));
         }
-        return false;
-    }
-
-    /** The test's display name, with those of the test templates or factories it belongs to. */
-    private static String testName(ExtensionContext context) {
-        List<String> names = new ArrayList<>();
-        for (Optional<ExtensionContext> current = Optional.of(context); current.isPresent()
-                && current.get().getTestMethod().isPresent(); current = current.get().getParent()) {
-            names.add(0, current.get().getDisplayName());
-        }
-        return String.join(" > ", names);
-    }
-
-    private static Optional<ServerRegistry> registry(ExtensionContext context) {
-        return Optional.ofNullable(context.getStore(NAMESPACE).get(new RegistryKey(context.getUniqueId()),
-                ServerRegistry.class));
-    }
-
-    private static ServerRegistry createRegistry(ExtensionContext context) {
-        return context.getStore(NAMESPACE).computeIfAbsent(new RegistryKey(context.getUniqueId()),
-                key -> new ServerRegistry(), ServerRegistry.class);
-    }
-
-    private static StaticFieldClaims staticFieldClaims(ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE).computeIfAbsent(StaticFieldClaims.class,
-                key -> new StaticFieldClaims(), StaticFieldClaims.class);
-    }
-
-    /** The store key of the registry of the context with this unique id. */
-    private record RegistryKey(String uniqueId) {
+        return servers;
     }
 }

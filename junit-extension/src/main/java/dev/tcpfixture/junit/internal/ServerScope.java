@@ -9,8 +9,8 @@ enum ServerScope {
     TEST("per test"),
 
     /**
-     * One server per test class: verified after each test that runs alone, closed and verified again after all
-     * tests of the class.
+     * One server per test class: verified after each test unless parallel execution is on, closed and verified
+     * again after all tests of the class.
      */
     CLASS("per class");
 
