@@ -3,7 +3,9 @@ package dev.tcpfixture.junit;
 import dev.tcpfixture.FakeTcpServer;
 import dev.tcpfixture.RecordedConnection;
 import dev.tcpfixture.ScriptFailure;
-import dev.tcpfixture.internal.Transcripts;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -24,29 +26,35 @@ final class Messages {
             return "null";
         }
         StringBuilder quoted = new StringBuilder(text.length() + 2).append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '\r' -> quoted.append("\\r");
-                case '\n' -> quoted.append("\\n");
-                case '\t' -> quoted.append("\\t");
-                case '"' -> quoted.append("\\\"");
-                case '\\' -> quoted.append("\\\\");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        quoted.append(String.format(Locale.ROOT, "\\x%02X", (int) c));
-                    } else {
-                        quoted.append(c);
-                    }
-                }
-            }
-        }
+        text.chars().forEach(c -> escape(quoted, c, false));
         return quoted.append('"').toString();
     }
 
     /** Shows bytes as the transcripts do: printable ASCII as text, the rest escaped. */
     static String bytes(byte[] data) {
-        return data.length + " bytes \"" + Transcripts.escape(data) + '"';
+        StringBuilder text = new StringBuilder().append(data.length).append(" bytes \"");
+        for (byte b : data) {
+            escape(text, b & 0xff, true);
+        }
+        return text.append('"').toString();
+    }
+
+    /** Appends one character, or byte, escaped as in transcripts; non-ASCII ones only if {@code asciiOnly}. */
+    private static void escape(StringBuilder text, int c, boolean asciiOnly) {
+        switch (c) {
+            case '\r' -> text.append("\\r");
+            case '\n' -> text.append("\\n");
+            case '\t' -> text.append("\\t");
+            case '"' -> text.append("\\\"");
+            case '\\' -> text.append("\\\\");
+            default -> {
+                if (c < 0x20 || c == 0x7f || (asciiOnly && c > 0x7f)) {
+                    text.append(String.format(Locale.ROOT, "\\x%02X", c));
+                } else {
+                    text.append((char) c);
+                }
+            }
+        }
     }
 
     static String lines(List<String> lines) {
@@ -61,7 +69,20 @@ final class Messages {
     }
 
     static String connection(RecordedConnection connection) {
-        return "connection #" + connection.id() + " from " + Transcripts.address(connection.remoteAddress());
+        return "connection #" + connection.id() + " from " + address(connection.remoteAddress());
+    }
+
+    /** Formats an address as transcripts do: {@code 127.0.0.1:4711}, {@code [::1]:4711}, without a scope. */
+    static String address(InetSocketAddress address) {
+        if (address == null) {
+            return "?";
+        }
+        InetAddress host = address.getAddress();
+        if (!(host instanceof Inet6Address)) {
+            return host.getHostAddress() + ":" + address.getPort();
+        }
+        String literal = host.isLoopbackAddress() ? "::1" : host.getHostAddress().replaceFirst("%.*", "");
+        return "[" + literal + "]:" + address.getPort();
     }
 
     static String failures(List<ScriptFailure> failures) {
