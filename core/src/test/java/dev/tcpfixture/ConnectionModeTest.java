@@ -67,18 +67,20 @@ class ConnectionModeTest {
     }
 
     @Test
-    void acceptThenResetGivesConnectionReset() throws Exception {
+    void acceptThenResetResetsOnceTheClientSpeaks() throws Exception {
         server.mode(ConnectionMode.ACCEPT_THEN_RESET);
 
-        // the RST can arrive while connect() still waits, or at the first read: both are "reset"
-        assertThatThrownBy(() -> {
-            try (TestClient client = TestClient.connect(server)) {
-                client.read();
-            }
-        }).isInstanceOf(SocketException.class).hasMessageContaining("Connection reset");
+        // connect always succeeds: the reset follows the client's first bytes, so it cannot race the connect
+        try (TestClient client = TestClient.connect(server)) {
+            client.send("QUIT\r\n");
+            assertThatThrownBy(client::read).isInstanceOf(SocketException.class)
+                    .hasMessageContaining("Connection reset");
+        }
         RecordedConnection connection = server.takeConnection(WAIT);
+        assertThat(connection.receivedText()).isEqualTo("QUIT\r\n");
         assertThat(connection.events()).extracting(TranscriptEvent::kind)
-                .containsExactly(TranscriptEvent.Kind.ACCEPTED, TranscriptEvent.Kind.SERVER_RESET);
+                .containsExactly(TranscriptEvent.Kind.ACCEPTED, TranscriptEvent.Kind.RECEIVED,
+                        TranscriptEvent.Kind.SERVER_RESET);
     }
 
     @Test

@@ -11,24 +11,34 @@ import java.util.List;
  */
 final class ConnectionWorker implements Runnable {
 
+    /** The session whose script the current thread runs, so that a call from a step does not wait for itself. */
+    private static final ThreadLocal<Session> CURRENT = new ThreadLocal<>();
+
     private final Session session;
     private final List<Step> steps;
+    private final Runnable whenDone;
 
-    ConnectionWorker(Session session, List<Step> steps) {
+    ConnectionWorker(Session session, List<Step> steps, Runnable whenDone) {
         this.session = session;
         this.steps = steps;
+        this.whenDone = whenDone;
     }
 
-    Session session() {
-        return session;
+    /** Returns the session whose step the calling thread runs, or {@code null} if it runs none. */
+    static Session current() {
+        return CURRENT.get();
     }
 
     @Override
     public void run() {
+        CURRENT.set(session);
         try {
+            session.started();
             runSteps();
         } finally {
+            CURRENT.remove();
             session.done();
+            whenDone.run();
         }
     }
 
@@ -55,7 +65,7 @@ final class ConnectionWorker implements Runnable {
         try {
             session.drain();
         } catch (ConnectionEndedException ended) {
-            closeQuietly("server closed the connection");
+            session.close("server closed the connection");
         } catch (IOException | RuntimeException | Error e) {
             failed("", "reading from the client failed with " + e, e);
         }
@@ -63,7 +73,7 @@ final class ConnectionWorker implements Runnable {
 
     private void failed(String step, String message, Throwable cause) {
         session.recorder().fail(step, message, cause);
-        closeQuietly("server closed the connection after the failure");
+        session.close("server closed the connection after the failure");
     }
 
     /**
@@ -86,14 +96,6 @@ final class ConnectionWorker implements Runnable {
                 recorder.note("script stopped at \"" + current.description() + "\": " + reason.description());
             }
         }
-        closeQuietly("server closed the connection");
-    }
-
-    private void closeQuietly(String detail) {
-        try {
-            session.close(detail);
-        } catch (IOException ignored) {
-            // the socket is closed either way
-        }
+        session.close("server closed the connection");
     }
 }

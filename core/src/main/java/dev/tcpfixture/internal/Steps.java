@@ -231,7 +231,7 @@ public final class Steps {
     public static Step handle(String description, ConnectionHandler handler) {
         return new Expectation("handle: " + description, "the handler \"" + description + "\" to finish", session -> {
             try {
-                handler.handle(session);
+                handler.handle(session.exchange());
             } catch (IOException | RuntimeException e) {
                 throw e;
             } catch (Exception e) {
@@ -259,12 +259,24 @@ public final class Steps {
     }
 
     /**
-     * Resets the connection with RST.
+     * Resets the connection with RST; if nothing came from the client yet, once its first bytes or its close
+     * arrive (at most the step timeout), so that the reset never races the client's connect.
      *
      * @return the step
      */
     public static Step reset() {
-        return new Final("reset", Session::reset);
+        return new Final("reset", session -> session.reset("server reset the connection (RST)"));
+    }
+
+    /**
+     * What a connection runs in mode {@code ACCEPT_THEN_RESET}: a reset once the client's first bytes or its
+     * close arrive.
+     *
+     * @return the step
+     */
+    public static Step resetForMode() {
+        return new Final("reset (mode ACCEPT_THEN_RESET)",
+                session -> session.reset("server reset the connection (mode ACCEPT_THEN_RESET)"));
     }
 
     /**
