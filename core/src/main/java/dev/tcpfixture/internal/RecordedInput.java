@@ -114,49 +114,38 @@ final class RecordedInput {
 
     /** Reads exactly {@code count} bytes, or fewer if the client closed the connection first. */
     byte[] readBytes(int count, long deadline) throws IOException {
-        lock.lock();
-        try {
-            byte[] result = new byte[count];
-            int read = 0;
-            while (read < count) {
-                if (start == end) {
-                    if (atEnd()) {
-                        takeEnd();
-                        return Arrays.copyOf(result, read);
-                    }
-                    awaitMore(deadline);
-                    continue;
-                }
-                int chunk = Math.min(count - read, end - start);
-                System.arraycopy(buffer, start, result, read, chunk);
-                start += chunk;
-                read += chunk;
-            }
-            return result;
-        } finally {
-            lock.unlock();
-        }
+        byte[] result = new byte[count];
+        int read = (int) take(count, result, deadline);
+        return read == count ? result : Arrays.copyOf(result, read);
     }
 
     /** Skips {@code count} bytes; returns how many, fewer if the client closed the connection first. */
     long skipBytes(long count, long deadline) throws IOException {
+        return take(count, null, deadline);
+    }
+
+    /** Takes {@code count} bytes into {@code target}, or drops them if it is {@code null}; fewer at the end. */
+    private long take(long count, byte[] target, long deadline) throws IOException {
         lock.lock();
         try {
-            long skipped = 0;
-            while (skipped < count) {
+            long taken = 0;
+            while (taken < count) {
                 if (start == end) {
                     if (atEnd()) {
                         takeEnd();
-                        return skipped;
+                        return taken;
                     }
                     awaitMore(deadline);
                     continue;
                 }
-                int chunk = (int) Math.min(count - skipped, end - start);
+                int chunk = (int) Math.min(count - taken, end - start);
+                if (target != null) {
+                    System.arraycopy(buffer, start, target, (int) taken, chunk);
+                }
                 start += chunk;
-                skipped += chunk;
+                taken += chunk;
             }
-            return skipped;
+            return taken;
         } finally {
             lock.unlock();
         }
