@@ -24,31 +24,26 @@ final class Acceptor implements Runnable {
 
     private static final long RETRY_PAUSE_MILLIS = 50;
 
-    /** What to do with each accepted connection. */
-    @FunctionalInterface
-    interface Handler {
+    /** Hears of each accepted connection, and of failures to accept. */
+    interface Listener {
+        /** Takes an accepted connection. */
         void accepted(SocketChannel channel);
-    }
 
-    /** Hears of failures to accept: the first of a kind at once, then how often it repeated. */
-    @FunctionalInterface
-    interface FailureListener {
+        /** Hears of a failure to accept: the first of a kind at once, then how often it repeated. */
         void acceptFailed(Throwable failure, long repeats);
     }
 
     private final ServerSocketChannel channel;
     private final Selector selector;
-    private final Handler handler;
-    private final FailureListener failures;
+    private final Listener listener;
     private final ReentrantLock acceptLock = new ReentrantLock();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
 
-    private Acceptor(ServerSocketChannel channel, Selector selector, Handler handler, FailureListener failures) {
+    private Acceptor(ServerSocketChannel channel, Selector selector, Listener listener) {
         this.channel = channel;
         this.selector = selector;
-        this.handler = handler;
-        this.failures = failures;
+        this.listener = listener;
     }
 
     /**
@@ -58,15 +53,14 @@ final class Acceptor implements Runnable {
      * @param backlog the accept backlog
      * @return the bound, not yet accepting, acceptor
      */
-    static Acceptor bind(InetSocketAddress address, int backlog, Handler handler, FailureListener failures)
-            throws IOException {
+    static Acceptor bind(InetSocketAddress address, int backlog, Listener listener) throws IOException {
         ServerSocketChannel channel = bindListener(address, backlog);
         Selector selector = null;
         try {
             channel.configureBlocking(false);
             selector = Selector.open();
             channel.register(selector, SelectionKey.OP_ACCEPT);
-            return new Acceptor(channel, selector, handler, failures);
+            return new Acceptor(channel, selector, listener);
         } catch (IOException | RuntimeException | Error e) {
             channel.close();
             if (selector != null) {
@@ -80,7 +74,7 @@ final class Acceptor implements Runnable {
     static ServerSocketChannel bindListener(InetSocketAddress address, int backlog) throws IOException {
         ServerSocketChannel channel = ServerSocketChannel.open();
         try {
-            channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            reusePort(channel);
             channel.bind(address, backlog);
             return channel;
         } catch (IOException | RuntimeException e) {
@@ -89,8 +83,32 @@ final class Acceptor implements Runnable {
         }
     }
 
-    int port() {
-        return channel.socket().getLocalPort();
+    int port() throws IOException {
+        return ((InetSocketAddress) channel.getLocalAddress()).getPort();
+    }
+
+    /**
+     * Sets {@code SO_REUSEPORT}, which keeps the port while no listener is bound.
+     *
+     * @throws UnsupportedOperationException with a clear message where the platform lacks it
+     */
+    static void reusePort(java.nio.channels.NetworkChannel socket) throws IOException {
+        try {
+            socket.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+        } catch (UnsupportedOperationException e) {
+            throw new UnsupportedOperationException("tcpfixture needs SO_REUSEPORT to keep its port while it "
+                    + "refuses connections; this platform does not offer it", e);
+        }
+    }
+
+    /** The same for the socket that holds the port. */
+    static void reusePort(java.net.Socket socket) throws IOException {
+        try {
+            socket.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+        } catch (UnsupportedOperationException e) {
+            throw new UnsupportedOperationException("tcpfixture needs SO_REUSEPORT to keep its port while it "
+                    + "refuses connections; this platform does not offer it", e);
+        }
     }
 
     /**
@@ -104,7 +122,7 @@ final class Acceptor implements Runnable {
         try {
             SocketChannel accepted;
             while ((accepted = channel.accept()) != null) {
-                handler.accepted(accepted);
+                listener.accepted(accepted);
             }
         } catch (ClosedChannelException stopped) {
             // stopped meanwhile: nothing is pending on a closed listener
@@ -140,7 +158,7 @@ final class Acceptor implements Runnable {
                 selector.selectedKeys().clear();
                 acceptPending();
                 if (repeats > 0) {
-                    failures.acceptFailed(new IOException(lastFailure), repeats);
+                    listener.acceptFailed(new IOException(lastFailure), repeats);
                 }
                 lastFailure = null;
                 repeats = 0;
@@ -151,7 +169,7 @@ final class Acceptor implements Runnable {
                 if (String.valueOf(e).equals(lastFailure)) {
                     repeats++;
                 } else {
-                    failures.acceptFailed(e, 0);
+                    listener.acceptFailed(e, 0);
                     lastFailure = String.valueOf(e);
                     repeats = 0;
                 }
@@ -161,7 +179,7 @@ final class Acceptor implements Runnable {
             }
         }
         if (repeats > 0) {
-            failures.acceptFailed(new IOException(lastFailure), repeats);
+            listener.acceptFailed(new IOException(lastFailure), repeats);
         }
     }
 
@@ -185,7 +203,7 @@ final class Acceptor implements Runnable {
         try {
             acceptPending();
         } catch (IOException | RuntimeException e) {
-            failures.acceptFailed(e, 0);
+            listener.acceptFailed(e, 0);
         }
         closeQuietly();
     }

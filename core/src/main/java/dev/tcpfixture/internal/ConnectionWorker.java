@@ -3,6 +3,7 @@ package dev.tcpfixture.internal;
 import dev.tcpfixture.internal.ConnectionEndedException.Reason;
 import java.io.IOException;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Runs a script's steps on one connection, then keeps recording until the connection ends. Decides what is
@@ -16,12 +17,16 @@ final class ConnectionWorker implements Runnable {
 
     private final Session session;
     private final List<Step> steps;
-    private final Runnable whenDone;
+    private final Set<Session> running;
 
-    ConnectionWorker(Session session, List<Step> steps, Runnable whenDone) {
+    /**
+     * @param running the running sessions of the server, which this one leaves when it is done: it holds buffers
+     *     and the socket, and only its record stays
+     */
+    ConnectionWorker(Session session, List<Step> steps, Set<Session> running) {
         this.session = session;
         this.steps = steps;
-        this.whenDone = whenDone;
+        this.running = running;
     }
 
     /** Returns the session whose step the calling thread runs, or {@code null} if it runs none. */
@@ -38,7 +43,7 @@ final class ConnectionWorker implements Runnable {
         } finally {
             CURRENT.remove();
             session.done();
-            whenDone.run();
+            running.remove(session);
         }
     }
 

@@ -24,7 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * The connections of one server: their records, in order of acceptance, the scripts they take, the sessions
  * still running, and the server's own failures. Decides when the server is quiet.
  */
-final class Connections {
+final class Connections implements ServerPort.Listener {
 
     private static final int MAX_SERVER_FAILURES = 100;
 
@@ -67,7 +67,8 @@ final class Connections {
     // ---- accepting ----
 
     /** Records an accepted connection and starts its worker with the script its mode gives it. */
-    void accepted(SocketChannel channel, ModeBehaviour mode) {
+    @Override
+    public void accepted(SocketChannel channel, ModeBehaviour mode) {
         try {
             register(channel, mode);
         } catch (IOException | RuntimeException | Error e) {
@@ -101,8 +102,7 @@ final class Connections {
             } else {
                 running.add(session);
                 try {
-                    threads.execute("connection-" + recorder.id(), new ConnectionWorker(session, steps,
-                            new Forget(session)));
+                    threads.execute("connection-" + recorder.id(), new ConnectionWorker(session, steps, running));
                 } catch (RejectedExecutionException | Error e) {
                     running.remove(session);
                     session.done(); // no thread will run it: it must not look busy
@@ -116,18 +116,11 @@ final class Connections {
         changes.signal();
     }
 
-    /** Forgets a finished session, which holds buffers and the socket; its record stays. */
-    private final class Forget implements Runnable {
-        private final Session session;
-
-        Forget(Session session) {
-            this.session = session;
-        }
-
-        @Override
-        public void run() {
-            running.remove(session);
-        }
+    /** Records a failure to accept as a failure of the server; the server goes on accepting. */
+    @Override
+    public void acceptFailed(Throwable failure, long repeats) {
+        serverFailed("accepting a connection failed: " + failure
+                + (repeats > 0 ? " (and " + repeats + " times more)" : "") + "; still accepting", failure);
     }
 
     void serverFailed(String message, Throwable cause) {

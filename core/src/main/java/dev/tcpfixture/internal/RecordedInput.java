@@ -39,7 +39,7 @@ final class RecordedInput {
     private final int lineLimit;
     private final int bufferLimit;
     private final Ending ending;
-    private final InputStream kernelBytes; // only for available(): how many bytes the kernel holds
+    private InputStream kernelBytes; // only for available(): how many bytes the kernel holds; made when needed
 
     // all guarded by lock
     private byte[] buffer = new byte[INITIAL_BUFFER];
@@ -61,15 +61,6 @@ final class RecordedInput {
         this.lineLimit = lineLimit;
         this.bufferLimit = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(MAX_READ_BUFFER, lineLimit + 2L));
         this.ending = ending;
-        this.kernelBytes = socketInput(channel);
-    }
-
-    private static InputStream socketInput(SocketChannel channel) {
-        try {
-            return channel.socket().getInputStream();
-        } catch (IOException e) {
-            return InputStream.nullInputStream(); // not connected: nothing to drop
-        }
     }
 
     // ---- for steps ----
@@ -244,6 +235,12 @@ final class RecordedInput {
     void dropArrived(int maxBytes, long deadline) throws IOException {
         lock.lock();
         try {
+            if (atEnd()) {
+                return; // the client's close came after its last byte: nothing is left to drop
+            }
+            if (kernelBytes == null) {
+                kernelBytes = channel.socket().getInputStream();
+            }
             long dropped = 0;
             while (dropped < maxBytes && !Deadlines.passed(deadline) && kernelBytes.available() > 0 && pump()) {
                 dropped += end - start;
@@ -286,23 +283,23 @@ final class RecordedInput {
     boolean isQuiet() {
         lock.lock();
         try {
-            switch (state.phase()) {
-                case ENDED:
-                    return true;
-                case AWAITING_INPUT:
-                    if (pump()) {
-                        state.moveTo(Phase.RUNNING); // on the worker's behalf: it has new input to look at
-                        waiter.wakeup();
-                        return false;
-                    }
-                    return makeRoom();
-                case PAUSED:
-                case AWAITING_CLIENT_READ:
-                    pump();
-                    return start == end && !(atEnd() && !endSeenByWorker) && makeRoom();
-                default:
-                    return false;
+            Phase phase = state.phase();
+            if (phase == Phase.ENDED) {
+                return true;
             }
+            if (phase == Phase.AWAITING_INPUT) {
+                if (pump()) {
+                    state.moveTo(Phase.RUNNING); // on the worker's behalf: it has new input to look at
+                    waiter.wakeup();
+                    return false;
+                }
+                return makeRoom();
+            }
+            if (phase == Phase.PAUSED || phase == Phase.AWAITING_CLIENT_READ) {
+                pump();
+                return start == end && !(atEnd() && !endSeenByWorker) && makeRoom();
+            }
+            return false; // STARTING or RUNNING
         } finally {
             lock.unlock();
         }

@@ -37,7 +37,7 @@ public final class ServerEngine implements AutoCloseable {
         this.settings = settings;
         this.threads = new ServerThreads("tcpfixture-" + SERVER_NUMBERS.incrementAndGet());
         this.connections = new Connections(settings, threads, shutdown, changes);
-        this.port = new ServerPort(settings, threads, new Handoff(), new AcceptFailures());
+        this.port = new ServerPort(settings, threads, connections);
     }
 
     /**
@@ -60,23 +60,6 @@ public final class ServerEngine implements AutoCloseable {
             throw e;
         }
         return engine;
-    }
-
-    /** Hands accepted connections to the registry. */
-    private final class Handoff implements ServerPort.Handler {
-        @Override
-        public void accepted(java.nio.channels.SocketChannel channel, ModeBehaviour mode) {
-            connections.accepted(channel, mode);
-        }
-    }
-
-    /** Reports failures to accept as failures of the server. */
-    private final class AcceptFailures implements Acceptor.FailureListener {
-        @Override
-        public void acceptFailed(Throwable failure, long repeats) {
-            connections.serverFailed("accepting a connection failed: " + failure
-                    + (repeats > 0 ? " (and " + repeats + " times more)" : "") + "; still accepting", failure);
-        }
     }
 
     public ServerSettings settings() {

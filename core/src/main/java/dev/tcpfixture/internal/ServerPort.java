@@ -4,10 +4,8 @@ import dev.tcpfixture.ConnectionMode;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
@@ -25,20 +23,22 @@ import java.util.concurrent.locks.ReentrantLock;
  * connections of the server's own, so the kernel drops further SYNs. The holder is bound only once the server
  * first stops listening, so that the common test, which never switches, binds one socket.
  */
-final class ServerPort {
+final class ServerPort implements Acceptor.Listener {
 
     private static final int FILLER_CONNECT_TIMEOUT_MILLIS = 1_000;
 
-    /** Hands an accepted connection over, with the mode it was accepted in. */
-    @FunctionalInterface
-    interface Handler {
+    /** Takes accepted connections, with the mode each was accepted in, and hears of failures to accept. */
+    interface Listener {
+        /** Takes an accepted connection. */
         void accepted(SocketChannel channel, ModeBehaviour mode);
+
+        /** See {@link Acceptor.Listener#acceptFailed(Throwable, long)}. */
+        void acceptFailed(Throwable failure, long repeats);
     }
 
     private final ServerSettings settings;
     private final ServerThreads threads;
-    private final Handler handler;
-    private final Acceptor.FailureListener failures;
+    private final Listener listener;
     private final InetAddress address;
     private final ReentrantLock lock = new ReentrantLock();
 
@@ -51,17 +51,12 @@ final class ServerPort {
     private final List<Socket> fillers = new ArrayList<>();
     private boolean closed;
 
-    ServerPort(ServerSettings settings, ServerThreads threads, Handler handler, Acceptor.FailureListener failures) {
+    ServerPort(ServerSettings settings, ServerThreads threads, Listener listener) {
         this.settings = settings;
         this.threads = threads;
-        this.handler = handler;
-        this.failures = failures;
+        this.listener = listener;
         InetAddress bindAddress = settings.bindAddress();
         this.address = bindAddress.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : bindAddress;
-        if (!ReusePort.SUPPORTED) {
-            throw new UnsupportedOperationException("tcpfixture needs SO_REUSEPORT to keep its port while it "
-                    + "refuses connections; this platform does not offer it");
-        }
     }
 
     int port() {
@@ -106,13 +101,11 @@ final class ServerPort {
             }
             closeEndpoint();
             mode = next;
-            switch (use) {
-                case LISTEN -> listen();
-                case FULL_BACKLOG -> fillBacklog();
-                case NONE -> {
-                    // nothing listens
-                }
-            }
+            if (use == ModeBehaviour.PortUse.LISTEN) {
+                listen();
+            } else if (use == ModeBehaviour.PortUse.FULL_BACKLOG) {
+                fillBacklog();
+            } // else nothing listens
         } finally {
             lock.unlock();
         }
@@ -143,7 +136,7 @@ final class ServerPort {
 
     private void listen() throws IOException {
         Acceptor bound = Acceptor.bind(new InetSocketAddress(settings.bindAddress(), port), settings.backlog(),
-                new ModeStamp(), failures);
+                this);
         if (port == 0) {
             port = bound.port();
             threads.portBound(port);
@@ -157,12 +150,15 @@ final class ServerPort {
         acceptor = bound;
     }
 
-    /** Hands accepted connections over with the mode in force. */
-    private final class ModeStamp implements Acceptor.Handler {
-        @Override
-        public void accepted(SocketChannel channel) {
-            handler.accepted(channel, ModeBehaviour.of(mode));
-        }
+    /** Hands an accepted connection over with the mode in force; accepting is serialized with switching. */
+    @Override
+    public void accepted(SocketChannel channel) {
+        listener.accepted(channel, ModeBehaviour.of(mode));
+    }
+
+    @Override
+    public void acceptFailed(Throwable failure, long repeats) {
+        listener.acceptFailed(failure, repeats);
     }
 
     /** Binds the socket that keeps the port while no listener is bound; never listening. */
@@ -172,7 +168,7 @@ final class ServerPort {
         }
         Socket bound = new Socket();
         try {
-            bound.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            Acceptor.reusePort(bound);
             bound.bind(new InetSocketAddress(settings.bindAddress(), port));
         } catch (IOException | RuntimeException e) {
             bound.close();
@@ -224,19 +220,6 @@ final class ServerPort {
             closeable.close();
         } catch (Exception ignored) {
             // closing is best effort; the socket is unusable either way
-        }
-    }
-
-    /** Whether this platform offers {@code SO_REUSEPORT}, found out once. */
-    private static final class ReusePort {
-        static final boolean SUPPORTED = probe();
-
-        private static boolean probe() {
-            try (ServerSocket probe = new ServerSocket()) {
-                return probe.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
-            } catch (IOException e) {
-                return false;
-            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.tcpfixture.internal;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,8 +49,16 @@ final class ServerThreads {
 
     /** Returns how many threads of the server are alive, idle ones included. */
     int liveCount() {
-        threads.removeIf(ServerThreads::isDead);
+        forgetDead();
         return threads.size();
+    }
+
+    private void forgetDead() {
+        for (Iterator<Thread> known = threads.iterator(); known.hasNext();) {
+            if (known.next().getState() == Thread.State.TERMINATED) {
+                known.remove();
+            }
+        }
     }
 
     /**
@@ -73,10 +82,6 @@ final class ServerThreads {
         return alive;
     }
 
-    private static boolean isDead(Thread thread) {
-        return thread.getState() == Thread.State.TERMINATED;
-    }
-
     /** Creates the pool's threads: daemons with a small stack, tracked until dead. */
     private final class Factory implements ThreadFactory {
         private final AtomicInteger numbers = new AtomicInteger();
@@ -85,7 +90,7 @@ final class ServerThreads {
         public Thread newThread(Runnable body) {
             Thread thread = new Thread(null, body, idleName(numbers.incrementAndGet()), STACK_SIZE);
             thread.setDaemon(true);
-            threads.removeIf(ServerThreads::isDead);
+            forgetDead();
             threads.add(thread);
             return thread;
         }

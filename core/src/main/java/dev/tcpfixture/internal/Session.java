@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and closing it. Used by the connection's worker; only {@link #isQuiet()} and {@link #closeForShutdown()} are
  * called from other threads.
  */
-public final class Session {
+public final class Session implements RecordedInput.Ending {
 
     /** The deadline of reads that wait until the client or the server ends the connection. */
     static final long NO_DEADLINE = Deadlines.NONE;
@@ -33,7 +33,7 @@ public final class Session {
     private final StepSettings settings;
     private final ShutdownSignal shutdown;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final SessionExchange exchange;
+    private SessionExchange exchange; // made for the first handler step
     private boolean outputShut;
 
     Session(SocketChannel channel, ConnectionRecorder recorder, ServerSettings serverSettings,
@@ -43,10 +43,9 @@ public final class Session {
         this.shutdown = shutdown;
         this.state = new ConnectionState(changes);
         this.waiter = new ChannelWaiter(channel);
-        this.input = new RecordedInput(channel, recorder, state, waiter, serverSettings.lineLimit(), this::ended);
-        this.output = new PacedOutput(channel, recorder, state, waiter, this::ended);
+        this.input = new RecordedInput(channel, recorder, state, waiter, serverSettings.lineLimit(), this);
+        this.output = new PacedOutput(channel, recorder, state, waiter, this);
         this.settings = new StepSettings(serverSettings.stepTimeout());
-        this.exchange = new SessionExchange(this);
     }
 
     // ---- state that steps change ----
@@ -88,6 +87,9 @@ public final class Session {
     }
 
     Exchange exchange() {
+        if (exchange == null) {
+            exchange = new SessionExchange(this);
+        }
         return exchange;
     }
 
@@ -237,7 +239,8 @@ public final class Session {
      * Classifies an I/O failure: the server closed the socket itself, or else the client reset the connection
      * (a failing read or write on a socket the server did not close can only mean that).
      */
-    IOException ended(IOException cause) {
+    @Override
+    public IOException ended(IOException cause) {
         if (cause instanceof ConnectionEndedException) {
             return cause;
         }
