@@ -84,6 +84,33 @@ class ConnectionModeTest {
     }
 
     @Test
+    void aClientThatConnectedBeforeASwitchGetsTheOldMode() throws Exception {
+        for (ConnectionMode next : new ConnectionMode[] {ConnectionMode.ACCEPT_THEN_RESET,
+                ConnectionMode.ACCEPT_THEN_CLOSE, ConnectionMode.REFUSE}) {
+            for (int round = 0; round < 100; round++) {
+                server.mode(ConnectionMode.ACCEPT);
+                server.enqueue(Script.create().sendLine("old mode"));
+                try (TestClient client = TestClient.connect(server)) {
+                    server.mode(next);
+                    assertThat(client.readLine()).as("switch to %s, round %d", next, round).isEqualTo("old mode");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aClientResetWhileTheModeWaitsForItIsRecorded() throws Exception {
+        server.mode(ConnectionMode.ACCEPT_THEN_RESET);
+        TestClient.connect(server).reset();
+
+        RecordedConnection connection = server.takeConnection(WAIT);
+        assertThat(connection.awaitUntil(() -> !connection.isOpen(), WAIT)).isTrue();
+        assertThat(connection.events()).extracting(TranscriptEvent::kind)
+                .containsExactly(TranscriptEvent.Kind.ACCEPTED, TranscriptEvent.Kind.CLIENT_RESET,
+                        TranscriptEvent.Kind.SERVER_RESET);
+    }
+
+    @Test
     void switchesBackAndForthWhileThePortStaysTheSame() throws Exception {
         server.defaultScript(Script.create().sendLine("hello").close());
         int port = server.port();

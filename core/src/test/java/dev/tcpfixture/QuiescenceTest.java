@@ -77,6 +77,46 @@ class QuiescenceTest {
     }
 
     @Test
+    void bytesAHandlerTookAreUnjudgedUntilTheStepEnds() throws Exception {
+        // the handler reads the line, then sends slowly before it judges it: quiet only once it has judged
+        for (int round = 0; round < 50; round++) {
+            try (FakeTcpServer server = FakeTcpServer.start()) {
+                server.enqueue(Script.create().drip(1, Duration.ofMillis(20)).handle("judge after answering",
+                        exchange -> {
+                            String request = exchange.readLine();
+                            exchange.sendLine("OK");
+                            if (!"PING".equals(request)) {
+                                throw new IllegalStateException("expected PING, got " + request);
+                            }
+                        }));
+                try (Socket client = connect(server)) {
+                    send(client, "PONG\r\n");
+                    assertThat(server.failures()).as("round %d", round).singleElement()
+                            .satisfies(failure -> assertThat(failure.message()).contains("expected PING, got PONG"));
+                }
+            }
+        }
+    }
+
+    @Test
+    void anInterruptLeftByAHandlerDoesNotEndTheConnectionOrSpin() throws Exception {
+        try (FakeTcpServer server = FakeTcpServer.start()) {
+            server.enqueue(Script.create()
+                    .handle("leave an interrupt", exchange -> Thread.currentThread().interrupt())
+                    .pause(Duration.ofMillis(50))
+                    .sendLine("after")
+                    .expectLine("BYE"));
+            try (Socket client = connect(server)) {
+                byte[] reply = new byte[7];
+                assertThat(client.getInputStream().readNBytes(reply, 0, 7)).isEqualTo(7);
+                assertThat(new String(reply, StandardCharsets.US_ASCII)).isEqualTo("after\r\n");
+                send(client, "BYE\r\n");
+            }
+            server.verify();
+        }
+    }
+
+    @Test
     void aClientThatKeepsSendingFasterThanTheScriptReadsDoesNotHangVerify() throws Exception {
         FakeTcpServer server = FakeTcpServer.builder().stepTimeout(Duration.ofMillis(300)).start();
         server.enqueue(Script.create().pause(Duration.ofSeconds(30)).expectLine("PING"));

@@ -8,9 +8,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <pre>
  *   STARTING ──▶ RUNNING ◀──▶ AWAITING_INPUT
- *                  ▲ │   ◀──▶ AWAITING_CLIENT_READ
- *                  │ ▼   ◀──▶ PAUSED
- *                 ENDED
+ *                  │     ◀──▶ AWAITING_CLIENT_READ
+ *                  ▼     ◀──▶ PAUSED
+ *                ENDED   ◀──▶ AWAITING_SERVER
  * </pre>
  *
  * <p>Only the connection's worker moves it, except that a quiescence check that finds new input for a worker
@@ -30,8 +30,10 @@ final class ConnectionState {
         AWAITING_INPUT("waiting for the client's input"),
         /** A send waits for the client to read. */
         AWAITING_CLIENT_READ("waiting for the client to read"),
-        /** A pause of the script, or a call from a step that waits for the server. */
+        /** A pause of the script. */
         PAUSED("pausing"),
+        /** A step that waits for the server itself to be quiet (a call of {@code verify()} from a handler). */
+        AWAITING_SERVER("waiting for the server to be quiet"),
         /** The worker is done. */
         ENDED("ended");
 

@@ -52,6 +52,7 @@ final class ConnectionWorker implements Runnable {
             Step step = steps.get(index);
             try {
                 step.run(session);
+                session.stepEnded();
             } catch (ExpectationFailure | SendTimeoutException | LineTooLongException unmet) {
                 failed(step.description(), unmet.getMessage(), null);
                 return;

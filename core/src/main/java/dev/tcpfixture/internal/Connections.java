@@ -175,6 +175,11 @@ final class Connections implements ServerPort.Listener {
         }
     }
 
+    /** Whether {@code session} is a running connection of this server. */
+    boolean isRunning(Session session) {
+        return running.contains(session);
+    }
+
     // ---- queries ----
 
     RecordedConnection take(Duration timeout) throws InterruptedException {

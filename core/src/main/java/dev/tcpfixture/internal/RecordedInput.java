@@ -49,6 +49,7 @@ final class RecordedInput {
     private IOException failure;
     private boolean endSeenByWorker;
     private long arrivals;
+    private boolean takenByStep; // bytes a step took that it has not judged yet: it has not ended, nor waited
     private long receivedCount;
 
     RecordedInput(SocketChannel channel, ConnectionRecorder recorder, ConnectionState state, ChannelWaiter waiter,
@@ -82,6 +83,7 @@ final class RecordedInput {
                         int lineEnd = i > start && buffer[i - 1] == '\r' ? i - 1 : i;
                         int lineStart = start;
                         start = i + 1;
+                        takenByStep = true;
                         if (lineEnd - lineStart > lineLimit) {
                             throw new LineTooLongException(lineLimit);
                         }
@@ -134,6 +136,7 @@ final class RecordedInput {
                     System.arraycopy(buffer, start, target, (int) taken, chunk);
                 }
                 start += chunk;
+                takenByStep = true;
                 taken += chunk;
             }
             return taken;
@@ -163,6 +166,7 @@ final class RecordedInput {
             int chunk = Math.min(length, end - start);
             System.arraycopy(buffer, start, target, offset, chunk);
             start += chunk;
+            takenByStep = true;
             return chunk;
         } finally {
             lock.unlock();
@@ -182,6 +186,7 @@ final class RecordedInput {
             }
             byte[] chunk = Arrays.copyOfRange(buffer, start, end);
             start = end;
+            takenByStep = true;
             return chunk;
         } finally {
             lock.unlock();
@@ -251,6 +256,16 @@ final class RecordedInput {
         }
     }
 
+    /** The step that ran has ended: what it took is judged. */
+    void stepEnded() {
+        lock.lock();
+        try {
+            takenByStep = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Returns how many bytes are received but not used by a step yet. */
     int available() {
         lock.lock();
@@ -287,6 +302,11 @@ final class RecordedInput {
             if (phase == Phase.ENDED) {
                 return true;
             }
+            if (phase == Phase.AWAITING_SERVER) {
+                // judges nothing until the server is quiet: only new input keeps it busy, or two steps that
+                // both wait for the server would wait for each other
+                return !pump();
+            }
             if (phase == Phase.AWAITING_INPUT) {
                 if (pump()) {
                     state.moveTo(Phase.RUNNING); // on the worker's behalf: it has new input to look at
@@ -297,7 +317,7 @@ final class RecordedInput {
             }
             if (phase == Phase.PAUSED || phase == Phase.AWAITING_CLIENT_READ) {
                 pump();
-                return start == end && !(atEnd() && !endSeenByWorker) && makeRoom();
+                return !takenByStep && start == end && !(atEnd() && !endSeenByWorker) && makeRoom();
             }
             return false; // STARTING or RUNNING
         } finally {
@@ -332,7 +352,12 @@ final class RecordedInput {
                 throw new SocketTimeoutException("step timeout");
             }
             long seen = arrivals;
-            waiter.prepare(); // before the waiting state is published, so that a check's wakeup reaches the wait
+            try {
+                waiter.prepare(); // before the waiting state is published, so that a check's wakeup reaches it
+            } catch (IOException e) {
+                throw ending.ended(e);
+            }
+            takenByStep = false; // what the step took cannot finish it: it waits for more
             state.moveTo(Phase.AWAITING_INPUT);
             lock.unlock();
             try {
@@ -364,6 +389,9 @@ final class RecordedInput {
         } catch (IOException e) {
             failure = e;
             arrivals++;
+            if (channel.isOpen()) {
+                recorder.clientClosed(true); // a read fails on a socket the server did not close: a reset
+            }
             return true;
         }
         if (count == 0) {

@@ -148,11 +148,17 @@ public final class ServerEngine implements AutoCloseable {
         } catch (IOException e) {
             connections.serverFailed("accepting a connection failed: " + e + "; still accepting", e);
         }
-        Session self = ConnectionWorker.current();
+        Session self = ownSession();
         if (self == null) {
             return connections.awaitQuiet(settings.stepTimeout(), null);
         }
-        return self.whilePaused(() -> connections.awaitQuiet(settings.stepTimeout(), self));
+        return self.whileAwaitingServer(() -> connections.awaitQuiet(settings.stepTimeout(), self));
+    }
+
+    /** Returns the connection of this server whose step the calling thread runs, or {@code null}. */
+    private Session ownSession() {
+        Session current = ConnectionWorker.current();
+        return current != null && connections.isRunning(current) ? current : null;
     }
 
     /**
@@ -185,12 +191,10 @@ public final class ServerEngine implements AutoCloseable {
     @Override
     public void close() {
         if (!closing.tryLock()) {
-            if (ConnectionWorker.current() != null) {
+            if (ownSession() != null) {
                 return; // the close in progress waits for this thread: waiting for it in turn would stall both
             }
-            Uninterruptibly.await(closed, System.nanoTime() + Durations.nanos(settings.stepTimeout())
-                    + Durations.nanos(THREAD_STOP_TIMEOUT) * 2);
-            return;
+            closing.lock(); // uninterruptible; the close in progress is bounded
         }
         try {
             if (closeStarted) {

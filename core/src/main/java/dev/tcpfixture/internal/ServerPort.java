@@ -84,28 +84,31 @@ final class ServerPort implements Acceptor.Listener {
                 throw new IllegalStateException("the fake TCP server on port " + port + " is closed");
             }
             ModeBehaviour.PortUse use = ModeBehaviour.of(next).portUse();
-            if (mode != null && use == ModeBehaviour.PortUse.LISTEN
-                    && ModeBehaviour.of(mode).portUse() == ModeBehaviour.PortUse.LISTEN) {
-                // the listener stays: accepting is serialized with this switch, so no connection is accepted
-                // in the old mode after this returns
-                acceptor.lockAccepting();
+            Acceptor current = acceptor;
+            if (current != null && use == ModeBehaviour.PortUse.LISTEN) {
+                // the listener stays. What the kernel completed before the switch is accepted in the old mode,
+                // as when the listener goes; accepting is serialized with the switch, so nothing after it is
+                current.lockAccepting();
                 try {
+                    current.acceptPending();
                     mode = next;
                 } finally {
-                    acceptor.unlockAccepting();
+                    current.unlockAccepting();
                 }
                 return;
             }
             if (use != ModeBehaviour.PortUse.LISTEN) {
                 holdPort(); // before the listener goes, so that the port is never free
             }
-            closeEndpoint();
-            mode = next;
+            closeEndpoint(); // accepts what the kernel completed, in the old mode
             if (use == ModeBehaviour.PortUse.LISTEN) {
-                listen();
-            } else if (use == ModeBehaviour.PortUse.FULL_BACKLOG) {
-                fillBacklog();
-            } // else nothing listens
+                listen(next);
+            } else {
+                mode = next;
+                if (use == ModeBehaviour.PortUse.FULL_BACKLOG) {
+                    fillBacklog();
+                } // else nothing listens
+            }
         } finally {
             lock.unlock();
         }
@@ -134,17 +137,25 @@ final class ServerPort implements Acceptor.Listener {
         }
     }
 
-    private void listen() throws IOException {
-        Acceptor bound = Acceptor.bind(new InetSocketAddress(settings.bindAddress(), port), settings.backlog(),
-                this);
+    /** Binds a listener and starts accepting in {@code next}; if that fails, nothing listens (as in REFUSE). */
+    private void listen(ConnectionMode next) throws IOException {
+        Acceptor bound;
+        try {
+            bound = Acceptor.bind(new InetSocketAddress(settings.bindAddress(), port), settings.backlog(), this);
+        } catch (IOException | RuntimeException | Error e) {
+            mode = mode == null ? null : ConnectionMode.REFUSE;
+            throw e;
+        }
         if (port == 0) {
             port = bound.port();
             threads.portBound(port);
         }
+        mode = next;
         try {
             threads.execute("acceptor", bound);
         } catch (RejectedExecutionException | Error e) {
             bound.closeQuietly();
+            mode = ConnectionMode.REFUSE;
             throw e;
         }
         acceptor = bound;

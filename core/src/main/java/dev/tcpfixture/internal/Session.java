@@ -117,6 +117,12 @@ public final class Session implements RecordedInput.Ending {
         state.moveToLocked(Phase.ENDED);
     }
 
+    /** The step that ran has ended: the input it took is judged; its thread carries no interrupt further. */
+    void stepEnded() {
+        Thread.interrupted();
+        input.stepEnded();
+    }
+
     /** Whether the connection processed everything its client delivered so far; see {@link RecordedInput}. */
     boolean isQuiet() {
         return input.isQuiet();
@@ -133,11 +139,11 @@ public final class Session implements RecordedInput.Ending {
     }
 
     /**
-     * Runs {@code wait} with the connection counted as paused, so that a step that waits for the server (a call
-     * of {@code verify()} from a handler) does not keep the server busy itself.
+     * Runs {@code wait} with the connection counted as waiting for the server, so that a step that waits for the
+     * server to be quiet (a call of {@code verify()} from a handler) does not keep it busy itself.
      */
-    <T> T whilePaused(java.util.function.Supplier<T> wait) {
-        state.moveToLocked(Phase.PAUSED);
+    <T> T whileAwaitingServer(java.util.function.Supplier<T> wait) {
+        state.moveToLocked(Phase.AWAITING_SERVER);
         try {
             return wait.get();
         } finally {
@@ -307,17 +313,24 @@ public final class Session implements RecordedInput.Ending {
         }
     }
 
-    /** Closes the socket from another thread because the server shuts down; wakes the worker. */
+    /**
+     * Closes the socket from another thread because the server shuts down, and the waiter, which wakes the
+     * worker. Under the connection's lock, so that it cannot fall between the worker's opening of the waiter
+     * and its wait.
+     */
     void closeForShutdown() {
         if (closed.compareAndSet(false, true)) {
             recorder.serverClosed(false, "server closed the connection (server shut down)");
         }
+        state.lock().lock();
         try {
+            waiter.close(); // deregisters the channel, so that closing it closes the socket at once
             channel.close(); // also when a step is closing it: that step may still be waiting
         } catch (IOException ignored) {
             // nothing more to do
+        } finally {
+            state.lock().unlock();
         }
-        waiter.wakeup();
     }
 
     /** Deregisters the channel from the waiter's selector, so that closing it really closes the socket. */

@@ -2,7 +2,6 @@ package dev.tcpfixture.internal;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /** Tells a server's connections that it shuts down, and cuts their pauses short. */
 final class ShutdownSignal {
@@ -18,16 +17,13 @@ final class ShutdownSignal {
     }
 
     /**
-     * Waits for {@code duration} or until the server shuts down.
+     * Waits for {@code duration} or until the server shuts down. An interrupt does not cut the wait short; it is
+     * kept for the caller.
      *
-     * @return {@code true} if the server shut down (or the thread was interrupted)
+     * @return {@code true} if the server shut down
      */
     boolean await(Duration duration) {
-        try {
-            return latch.await(Durations.nanos(duration), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return true;
-        }
+        Uninterruptibly.await(latch, Deadlines.after(duration));
+        return isTriggered();
     }
 }
