@@ -154,9 +154,9 @@ public final class FakeTcpServer implements AutoCloseable {
     }
 
     /**
-     * Switches how new connection attempts are treated; when this returns, the new mode is in force for every
-     * connection the server has not accepted yet (the kernel may have completed its handshake already). Open
-     * connections are not affected.
+     * Switches how new connection attempts are treated. A client whose {@code connect} returned before this
+     * call is served in the old mode (the server accepts what the kernel completed before it switches); every
+     * later one in the new mode. Open connections are not affected.
      *
      * @param mode the new mode
      * @return this server
@@ -248,7 +248,16 @@ public final class FakeTcpServer implements AutoCloseable {
 
     /**
      * Returns every failure recorded so far: unmet script expectations and exceptions on server threads.
-     * Connections still working through bytes that already arrived are given a moment to finish first.
+     *
+     * <p>The answer is exact: first the server becomes quiet. Every connection the kernel has completed is
+     * accepted, and every connection has processed everything its client delivered to the kernel: it waits
+     * for input with none pending, or has ended; bytes a step took count as unprocessed until that step has
+     * ended or waits for more. (On loopback the kernel delivers what a client sends before the client's
+     * {@code write} or {@code connect} returns; the accept queue must not overflow, see
+     * {@link Builder#backlog(int)}.) So whatever a client did before this call (connect, write,
+     * close, reset) is judged, every time. The wait is bounded by the step timeout; if the server is not quiet
+     * by then (a client that keeps sending, a handler that does not return), a failure says so. Called from a
+     * step ({@code handle(...)}), it does not wait for that step's own connection.
      *
      * @return an immutable snapshot
      */
@@ -257,7 +266,8 @@ public final class FakeTcpServer implements AutoCloseable {
     }
 
     /**
-     * Throws if any failure was recorded, with every failure and its transcript in the message.
+     * Throws if any failure was recorded, with every failure and its transcript in the message. Exact, as
+     * {@link #failures()}: it first waits, at most the step timeout, until the server is quiet.
      *
      * @throws AssertionError if there is at least one failure
      */
@@ -324,10 +334,12 @@ public final class FakeTcpServer implements AutoCloseable {
     }
 
     /**
-     * Stops the server: releases the port, closes every connection and waits for every thread of the
-     * server to end. Failures that closing brings out (a step still waiting for the client) are recorded for
+     * Stops the server: accepts what the kernel has completed and releases the port, waits (at most the step
+     * timeout) until the server is quiet, closes every connection and waits for every thread of the server to
+     * end. Failures that closing brings out (a step still waiting for the client) are recorded for
      * {@link #verify()}. Calling it again does nothing more; a call while another one is closing the server
-     * waits for that one to finish.
+     * waits for that one to finish. Called from a step, it cannot wait for that step's own thread, which ends
+     * when the step returns.
      */
     @Override
     public void close() {
@@ -435,7 +447,11 @@ public final class FakeTcpServer implements AutoCloseable {
         }
 
         /**
-         * Sets the accept backlog; default {@link #DEFAULT_BACKLOG}.
+         * Sets the accept backlog; default {@link #DEFAULT_BACKLOG}. Exact verification needs every connection
+         * the clients complete to wait in the kernel's accept queue until the server accepts it: with more than
+         * {@code backlog} connects at once before the server accepts, Linux drops the surplus handshakes (the
+         * client sees its connect succeed, the server sees no connection until the client retransmits), so keep
+         * it above the largest burst of connects a test makes.
          *
          * @param backlog at least 1
          * @return a builder with this option

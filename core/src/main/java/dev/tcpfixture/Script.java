@@ -363,8 +363,15 @@ public final class Script {
     }
 
     /**
-     * Resets the connection (RST, by closing with {@code SO_LINGER} 0): the client sees
-     * {@code Connection reset}. Ends the script.
+     * Resets the connection (RST, by closing with {@code SO_LINGER} 0): the client's next read (or a write
+     * after the RST arrived) throws {@code java.net.SocketException: Connection reset}. Ends the script.
+     *
+     * <p>If nothing came from the client yet on this connection, the reset waits for its first bytes or its
+     * close, at most the step timeout: a reset sent earlier could reach a client still inside
+     * {@code connect(address, timeout)}, which would then fail instead of the read after it, at random. So
+     * {@code connect} always succeeds, and a client that writes first sees the reset on the read after its
+     * write, every time; a client that reads first sees it once the step timeout has passed, unless its own
+     * read timeout fires first.
      *
      * @return the script with this step added
      */

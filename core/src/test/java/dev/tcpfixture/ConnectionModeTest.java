@@ -67,18 +67,47 @@ class ConnectionModeTest {
     }
 
     @Test
-    void acceptThenResetGivesConnectionReset() throws Exception {
+    void acceptThenResetResetsOnceTheClientSpeaks() throws Exception {
         server.mode(ConnectionMode.ACCEPT_THEN_RESET);
 
-        // the RST can arrive while connect() still waits, or at the first read: both are "reset"
-        assertThatThrownBy(() -> {
-            try (TestClient client = TestClient.connect(server)) {
-                client.read();
-            }
-        }).isInstanceOf(SocketException.class).hasMessageContaining("Connection reset");
+        // connect always succeeds: the reset follows the client's first bytes, so it cannot race the connect
+        try (TestClient client = TestClient.connect(server)) {
+            client.send("QUIT\r\n");
+            assertThatThrownBy(client::read).isInstanceOf(SocketException.class)
+                    .hasMessageContaining("Connection reset");
+        }
         RecordedConnection connection = server.takeConnection(WAIT);
+        assertThat(connection.receivedText()).isEqualTo("QUIT\r\n");
         assertThat(connection.events()).extracting(TranscriptEvent::kind)
-                .containsExactly(TranscriptEvent.Kind.ACCEPTED, TranscriptEvent.Kind.SERVER_RESET);
+                .containsExactly(TranscriptEvent.Kind.ACCEPTED, TranscriptEvent.Kind.RECEIVED,
+                        TranscriptEvent.Kind.SERVER_RESET);
+    }
+
+    @Test
+    void aClientThatConnectedBeforeASwitchGetsTheOldMode() throws Exception {
+        for (ConnectionMode next : new ConnectionMode[] {ConnectionMode.ACCEPT_THEN_RESET,
+                ConnectionMode.ACCEPT_THEN_CLOSE, ConnectionMode.REFUSE}) {
+            for (int round = 0; round < 100; round++) {
+                server.mode(ConnectionMode.ACCEPT);
+                server.enqueue(Script.create().sendLine("old mode"));
+                try (TestClient client = TestClient.connect(server)) {
+                    server.mode(next);
+                    assertThat(client.readLine()).as("switch to %s, round %d", next, round).isEqualTo("old mode");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aClientResetWhileTheModeWaitsForItIsRecorded() throws Exception {
+        server.mode(ConnectionMode.ACCEPT_THEN_RESET);
+        TestClient.connect(server).reset();
+
+        RecordedConnection connection = server.takeConnection(WAIT);
+        assertThat(connection.awaitUntil(() -> !connection.isOpen(), WAIT)).isTrue();
+        assertThat(connection.events()).extracting(TranscriptEvent::kind)
+                .containsExactly(TranscriptEvent.Kind.ACCEPTED, TranscriptEvent.Kind.CLIENT_RESET,
+                        TranscriptEvent.Kind.SERVER_RESET);
     }
 
     @Test

@@ -1,44 +1,83 @@
 package dev.tcpfixture.internal;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 /**
- * Wakes those waiting for a condition on a server's record whenever the record changes: a connection
- * accepted, bytes received or sent, a close, a failure. Conditions are evaluated outside the monitor, so
- * they may take any lock of the record.
+ * Wakes those waiting for a condition on a server's state whenever it changes: a connection accepted or
+ * quiet again, bytes received or sent, a close, a failure. A version number counts the changes, so that a
+ * change between reading the state and waiting is never missed. Conditions are evaluated outside the lock,
+ * so they may take any lock of the record.
  */
 final class ChangeSignal {
 
-    private final AtomicLong version = new AtomicLong();
-    private final Object monitor = new Object();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private long version; // guarded by lock
 
+    /** Records a change and wakes every waiter. */
     void signal() {
-        version.incrementAndGet();
-        synchronized (monitor) {
-            monitor.notifyAll();
+        lock.lock();
+        try {
+            version++;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 
+    /** Returns the current version, to wait for a change after it with {@link #awaitChange}. */
+    long version() {
+        lock.lock();
+        try {
+            return version;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until the version moves past {@code seen} or the deadline passes.
+     *
+     * @param seen a version returned by {@link #version()}
+     * @param deadline in {@link System#nanoTime()} terms
+     * @return {@code false} if the deadline passed without a change
+     * @throws InterruptedException if interrupted while waiting
+     */
+    boolean awaitChange(long seen, long deadline) throws InterruptedException {
+        lock.lock();
+        try {
+            while (version == seen) {
+                if (Deadlines.passed(deadline)) {
+                    return false;
+                }
+                changed.awaitNanos(Deadlines.remaining(deadline));
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until {@code condition} holds, checking it again after every change.
+     *
+     * @return whether it held before the timeout
+     * @throws InterruptedException if interrupted while waiting
+     */
     boolean await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long start = System.nanoTime();
-        long limit = Durations.nanos(timeout);
+        long deadline = Deadlines.after(timeout);
         while (true) {
-            long seen = version.get();
+            long seen = version();
             if (condition.getAsBoolean()) {
                 return true;
             }
-            synchronized (monitor) {
-                while (version.get() == seen) {
-                    long remaining = limit - (System.nanoTime() - start);
-                    if (remaining <= 0) {
-                        return condition.getAsBoolean();
-                    }
-                    TimeUnit.NANOSECONDS.timedWait(monitor, remaining);
-                }
+            if (!awaitChange(seen, deadline)) {
+                return condition.getAsBoolean();
             }
         }
     }
+
 }

@@ -26,6 +26,11 @@ final class ConnectionEndedException extends IOException {
         String description() {
             return description;
         }
+
+        /** Whether the client ended the connection. */
+        boolean byClient() {
+            return this == CLIENT_CLOSED || this == CLIENT_RESET;
+        }
     }
 
     private final Reason reason;

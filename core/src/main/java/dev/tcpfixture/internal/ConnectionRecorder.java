@@ -26,6 +26,8 @@ import java.util.function.BooleanSupplier;
  */
 final class ConnectionRecorder implements RecordedConnection {
 
+    // Every change is made under this object's lock and signalled after it, outside the lock.
+
     static final int MAX_DATA_EVENTS = 10_000;
 
     private final ChangeSignal changes;
@@ -70,19 +72,28 @@ final class ConnectionRecorder implements RecordedConnection {
     }
 
     void received(byte[] buffer, int offset, int length) {
-        update(() -> received.record(buffer, offset, length));
+        synchronized (this) {
+            received.record(buffer, offset, length);
+        }
+        changes.signal();
     }
 
     void sent(byte[] buffer, int offset, int length) {
-        update(() -> sent.record(buffer, offset, length));
+        synchronized (this) {
+            sent.record(buffer, offset, length);
+        }
+        changes.signal();
     }
 
     void note(String detail) {
-        update(() -> add(Kind.NOTE, null, detail));
+        synchronized (this) {
+            add(Kind.NOTE, null, detail);
+        }
+        changes.signal();
     }
 
     void clientClosed(boolean reset) {
-        update(() -> {
+        synchronized (this) {
             if (clientGone) {
                 return;
             }
@@ -93,20 +104,22 @@ final class ConnectionRecorder implements RecordedConnection {
             add(reset ? Kind.CLIENT_RESET : Kind.CLIENT_CLOSED, null,
                     reset ? "client reset the connection" : "client closed its side (end of stream)");
             ended.countDown();
-        });
+        }
+        changes.signal();
     }
 
     void serverHalfClosed() {
-        update(() -> {
+        synchronized (this) {
             if (closedFirstBy == null) {
                 closedFirstBy = Side.SERVER; // the server's FIN went out first
             }
             add(Kind.SERVER_HALF_CLOSED, null, "server shut down its output (half-close)");
-        });
+        }
+        changes.signal();
     }
 
     void serverClosed(boolean reset, String detail) {
-        update(() -> {
+        synchronized (this) {
             if (serverClosed) {
                 return;
             }
@@ -116,16 +129,10 @@ final class ConnectionRecorder implements RecordedConnection {
             }
             add(reset ? Kind.SERVER_RESET : Kind.SERVER_CLOSED, null, detail);
             ended.countDown();
-        });
-    }
-
-    /** Changes the record under its lock, then wakes those waiting for a change, outside the lock. */
-    private void update(Runnable change) {
-        synchronized (this) {
-            change.run();
         }
         changes.signal();
     }
+
 
     ScriptFailure fail(String step, String message, Throwable cause) {
         ScriptFailure failure;

@@ -3,6 +3,7 @@ package dev.tcpfixture.internal;
 import dev.tcpfixture.internal.ConnectionEndedException.Reason;
 import java.io.IOException;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Runs a script's steps on one connection, then keeps recording until the connection ends. Decides what is
@@ -11,24 +12,38 @@ import java.util.List;
  */
 final class ConnectionWorker implements Runnable {
 
+    /** The session whose script the current thread runs, so that a call from a step does not wait for itself. */
+    private static final ThreadLocal<Session> CURRENT = new ThreadLocal<>();
+
     private final Session session;
     private final List<Step> steps;
+    private final Set<Session> running;
 
-    ConnectionWorker(Session session, List<Step> steps) {
+    /**
+     * @param running the running sessions of the server, which this one leaves when it is done: it holds buffers
+     *     and the socket, and only its record stays
+     */
+    ConnectionWorker(Session session, List<Step> steps, Set<Session> running) {
         this.session = session;
         this.steps = steps;
+        this.running = running;
     }
 
-    Session session() {
-        return session;
+    /** Returns the session whose step the calling thread runs, or {@code null} if it runs none. */
+    static Session current() {
+        return CURRENT.get();
     }
 
     @Override
     public void run() {
+        CURRENT.set(session);
         try {
+            session.started();
             runSteps();
         } finally {
+            CURRENT.remove();
             session.done();
+            running.remove(session);
         }
     }
 
@@ -37,6 +52,7 @@ final class ConnectionWorker implements Runnable {
             Step step = steps.get(index);
             try {
                 step.run(session);
+                session.stepEnded();
             } catch (ExpectationFailure | SendTimeoutException | LineTooLongException unmet) {
                 failed(step.description(), unmet.getMessage(), null);
                 return;
@@ -55,7 +71,7 @@ final class ConnectionWorker implements Runnable {
         try {
             session.drain();
         } catch (ConnectionEndedException ended) {
-            closeQuietly("server closed the connection");
+            session.close("server closed the connection");
         } catch (IOException | RuntimeException | Error e) {
             failed("", "reading from the client failed with " + e, e);
         }
@@ -63,7 +79,7 @@ final class ConnectionWorker implements Runnable {
 
     private void failed(String step, String message, Throwable cause) {
         session.recorder().fail(step, message, cause);
-        closeQuietly("server closed the connection after the failure");
+        session.close("server closed the connection after the failure");
     }
 
     /**
@@ -86,14 +102,6 @@ final class ConnectionWorker implements Runnable {
                 recorder.note("script stopped at \"" + current.description() + "\": " + reason.description());
             }
         }
-        closeQuietly("server closed the connection");
-    }
-
-    private void closeQuietly(String detail) {
-        try {
-            session.close(detail);
-        } catch (IOException ignored) {
-            // the socket is closed either way
-        }
+        session.close("server closed the connection");
     }
 }

@@ -27,7 +27,7 @@ public final class Steps {
      */
     public static Step send(byte[] data, String description) {
         byte[] copy = data.clone();
-        return new Simple("send " + description, session -> session.send(copy));
+        return new Simple("send " + description, new Send(copy, null, false));
     }
 
     /**
@@ -38,7 +38,7 @@ public final class Steps {
      */
     public static Step sendText(String text) {
         return new Simple("send \"" + escape(text) + '"',
-                session -> session.send(text.getBytes(session.charset())));
+                new Send(null, text, false));
     }
 
     /**
@@ -49,7 +49,7 @@ public final class Steps {
      */
     public static Step sendLine(String line) {
         return new Simple("send line \"" + escape(line) + '"',
-                session -> session.send((line + session.lineEnding()).getBytes(session.charset())));
+                new Send(null, line, true));
     }
 
     /**
@@ -75,7 +75,7 @@ public final class Steps {
      */
     public static Step expectBytes(byte[] expected) {
         byte[] copy = expected.clone();
-        return expectExactly("bytes \"" + Transcripts.escape(copy) + '"', session -> copy);
+        return expectExactly("bytes \"" + Transcripts.escape(copy) + '"', copy, null);
     }
 
     /**
@@ -85,18 +85,11 @@ public final class Steps {
      * @return the step
      */
     public static Step expectText(String expected) {
-        return expectExactly("text \"" + escape(expected) + '"', session -> expected.getBytes(session.charset()));
+        return expectExactly("text \"" + escape(expected) + '"', null, expected);
     }
 
-    private static Step expectExactly(String shown, Function<Session, byte[]> expectedBytes) {
-        return new Expectation("expect " + shown, shown, session -> {
-            byte[] expected = expectedBytes.apply(session);
-            byte[] actual = readBytes(session, expected.length, shown);
-            if (!Arrays.equals(expected, actual)) {
-                throw new ExpectationFailure("expected " + shown + ", but received \"" + Transcripts.escape(actual)
-                        + '"');
-            }
-        });
+    private static Step expectExactly(String shown, byte[] bytes, String text) {
+        return new Expectation("expect " + shown, shown, new ExpectExactly(shown, bytes, text));
     }
 
     /**
@@ -106,7 +99,8 @@ public final class Steps {
      * @return the step
      */
     public static Step expectLine(String expected) {
-        return expectLineWhere("line \"" + escape(expected) + '"', expected::equals);
+        String shown = "line \"" + escape(expected) + '"';
+        return new Expectation("expect " + shown, shown, new ExpectLine(shown, expected, null));
     }
 
     /**
@@ -121,12 +115,7 @@ public final class Steps {
     }
 
     private static Step expectLineWhere(String shown, Predicate<String> condition) {
-        return new Expectation("expect " + shown, shown, session -> {
-            String actual = readLine(session, shown);
-            if (!condition.test(actual)) {
-                throw new ExpectationFailure("expected " + shown + ", but received line \"" + escape(actual) + '"');
-            }
-        });
+        return new Expectation("expect " + shown, shown, new ExpectLine(shown, null, condition));
     }
 
     /**
@@ -231,7 +220,7 @@ public final class Steps {
     public static Step handle(String description, ConnectionHandler handler) {
         return new Expectation("handle: " + description, "the handler \"" + description + "\" to finish", session -> {
             try {
-                handler.handle(session);
+                handler.handle(session.exchange());
             } catch (IOException | RuntimeException e) {
                 throw e;
             } catch (Exception e) {
@@ -246,7 +235,7 @@ public final class Steps {
      * @return the step
      */
     public static Step shutdownOutput() {
-        return new Simple("shut down output (half-close)", Session::shutdownOutput);
+        return new Simple("shut down output (half-close)", new HalfClose());
     }
 
     /**
@@ -255,16 +244,28 @@ public final class Steps {
      * @return the step
      */
     public static Step close() {
-        return new Final("close", session -> session.close("server closed the connection"));
+        return new Final("close", new Close());
     }
 
     /**
-     * Resets the connection with RST.
+     * Resets the connection with RST; if nothing came from the client yet, once its first bytes or its close
+     * arrive (at most the step timeout), so that the reset never races the client's connect.
      *
      * @return the step
      */
     public static Step reset() {
-        return new Final("reset", Session::reset);
+        return new Final("reset", new Reset("server reset the connection (RST)"));
+    }
+
+    /**
+     * What a connection runs in mode {@code ACCEPT_THEN_RESET}: a reset once the client's first bytes or its
+     * close arrive.
+     *
+     * @return the step
+     */
+    public static Step resetForMode() {
+        return new Final("reset (mode ACCEPT_THEN_RESET)",
+                new Reset("server reset the connection (mode ACCEPT_THEN_RESET)"));
     }
 
     /**
@@ -389,6 +390,101 @@ public final class Steps {
     @FunctionalInterface
     interface Action {
         void run(Session session) throws ExpectationFailure, IOException;
+    }
+
+    // The actions of the most used steps are named classes rather than lambdas: a lambda's first use costs
+    // a class spun at run time, which a test JVM pays at its cold start (docs/PERFORMANCE.md, "Cold start").
+
+    /** Sends fixed bytes, or text (and the line ending) in the connection's charset. */
+    private static final class Send implements Action {
+        private final byte[] bytes;
+        private final String text;
+        private final boolean line;
+
+        Send(byte[] bytes, String text, boolean line) {
+            this.bytes = bytes;
+            this.text = text;
+            this.line = line;
+        }
+
+        @Override
+        public void run(Session session) throws IOException {
+            session.send(bytes != null ? bytes : (line ? text + session.lineEnding() : text).getBytes(session.charset()));
+        }
+    }
+
+    /** Expects exactly these bytes, or this text in the connection's charset. */
+    private static final class ExpectExactly implements Action {
+        private final String shown;
+        private final byte[] bytes;
+        private final String text;
+
+        ExpectExactly(String shown, byte[] bytes, String text) {
+            this.shown = shown;
+            this.bytes = bytes;
+            this.text = text;
+        }
+
+        @Override
+        public void run(Session session) throws ExpectationFailure, IOException {
+            byte[] expected = bytes != null ? bytes : text.getBytes(session.charset());
+            byte[] actual = readBytes(session, expected.length, shown);
+            if (!Arrays.equals(expected, actual)) {
+                throw new ExpectationFailure("expected " + shown + ", but received \"" + Transcripts.escape(actual)
+                        + '"');
+            }
+        }
+    }
+
+    /** Expects a line equal to a text, or one that a predicate accepts. */
+    private static final class ExpectLine implements Action {
+        private final String shown;
+        private final String expected;
+        private final Predicate<String> condition;
+
+        ExpectLine(String shown, String expected, Predicate<String> condition) {
+            this.shown = shown;
+            this.expected = expected;
+            this.condition = condition;
+        }
+
+        @Override
+        public void run(Session session) throws ExpectationFailure, IOException {
+            String actual = readLine(session, shown);
+            if (expected != null ? !expected.equals(actual) : !condition.test(actual)) {
+                throw new ExpectationFailure("expected " + shown + ", but received line \"" + escape(actual) + '"');
+            }
+        }
+    }
+
+    /** Closes the connection with FIN. */
+    private static final class Close implements Action {
+        @Override
+        public void run(Session session) {
+            session.close("server closed the connection");
+        }
+    }
+
+    /** Shuts down the server's output. */
+    private static final class HalfClose implements Action {
+        @Override
+        public void run(Session session) throws IOException {
+            session.shutdownOutput();
+        }
+    }
+
+    /** Resets the connection. */
+    private static final class Reset implements Action {
+        private final String detail;
+
+        Reset(String detail) {
+            this.detail = detail;
+        }
+
+        @Override
+        public void run(Session session) throws IOException {
+            session.reset(detail);
+        }
     }
 
     /** A step that does not wait for the client. */

@@ -12,17 +12,16 @@ final class Uninterruptibly {
     private Uninterruptibly() {
     }
 
-    /** Waits until {@code thread} ends or the deadline ({@link System#nanoTime()} terms) passes. */
+    /** Waits until {@code thread} ends or the deadline ({@link Deadlines} terms) passes. */
     static void join(Thread thread, long deadline) {
         boolean interrupted = false;
         try {
             while (thread.isAlive()) {
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
+                if (Deadlines.passed(deadline)) {
                     return;
                 }
                 try {
-                    thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
+                    thread.join(Deadlines.remainingMillis(deadline));
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
@@ -34,17 +33,16 @@ final class Uninterruptibly {
         }
     }
 
-    /** Waits until {@code latch} is open or the deadline ({@link System#nanoTime()} terms) passes. */
+    /** Waits until {@code latch} is open or the deadline ({@link Deadlines} terms) passes. */
     static void await(CountDownLatch latch, long deadline) {
         boolean interrupted = false;
         try {
             while (latch.getCount() > 0) {
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
+                if (Deadlines.passed(deadline)) {
                     return;
                 }
                 try {
-                    latch.await(remaining, TimeUnit.NANOSECONDS);
+                    latch.await(Deadlines.remaining(deadline), TimeUnit.NANOSECONDS);
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }

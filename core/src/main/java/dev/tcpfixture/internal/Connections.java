@@ -1,0 +1,232 @@
+package dev.tcpfixture.internal;
+
+import dev.tcpfixture.RecordedConnection;
+import dev.tcpfixture.ScriptFailure;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The connections of one server: their records, in order of acceptance, the scripts they take, the sessions
+ * still running, and the server's own failures. Decides when the server is quiet.
+ */
+final class Connections implements ServerPort.Listener {
+
+    private static final int MAX_SERVER_FAILURES = 100;
+
+    private final ServerSettings settings;
+    private final ServerThreads threads;
+    private final ShutdownSignal shutdown;
+    private final ChangeSignal changes;
+
+    private final ConcurrentLinkedQueue<List<Step>> scripts = new ConcurrentLinkedQueue<>();
+    private volatile List<Step> defaultScript = List.of();
+    private final List<ConnectionRecorder> records = new ArrayList<>(); // guarded by itself
+    private final BlockingQueue<ConnectionRecorder> untaken = new LinkedBlockingQueue<>();
+    private final Set<Session> running = ConcurrentHashMap.newKeySet();
+    private final List<ScriptFailure> serverFailures = new CopyOnWriteArrayList<>();
+    private final AtomicInteger ids = new AtomicInteger();
+    private final ReentrantLock registration = new ReentrantLock(); // a session is registered or shut down
+    private boolean closed; // guarded by registration
+
+    Connections(ServerSettings settings, ServerThreads threads, ShutdownSignal shutdown, ChangeSignal changes) {
+        this.settings = settings;
+        this.threads = threads;
+        this.shutdown = shutdown;
+        this.changes = changes;
+    }
+
+    // ---- scripts ----
+
+    void enqueue(List<Step> steps) {
+        scripts.add(List.copyOf(steps));
+    }
+
+    void defaultScript(List<Step> steps) {
+        defaultScript = List.copyOf(steps);
+    }
+
+    int queuedScripts() {
+        return scripts.size();
+    }
+
+    // ---- accepting ----
+
+    /** Records an accepted connection and starts its worker with the script its mode gives it. */
+    @Override
+    public void accepted(SocketChannel channel, ModeBehaviour mode) {
+        try {
+            register(channel, mode);
+        } catch (IOException | RuntimeException | Error e) {
+            closeQuietly(channel);
+            serverFailed("setting up an accepted connection failed: " + e, e);
+        }
+    }
+
+    private void register(SocketChannel channel, ModeBehaviour mode) throws IOException {
+        channel.configureBlocking(false);
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        ConnectionRecorder recorder = new ConnectionRecorder(ids.incrementAndGet(),
+                (InetSocketAddress) channel.getRemoteAddress(), (InetSocketAddress) channel.getLocalAddress(),
+                settings.recordingLimit(), settings.charset(), changes);
+        synchronized (records) {
+            records.add(recorder);
+        }
+        List<Step> steps = mode.script();
+        if (steps == null) {
+            steps = scripts.poll();
+            if (steps == null) {
+                steps = defaultScript;
+            }
+        }
+        Session session = new Session(channel, recorder, settings, shutdown, changes);
+        registration.lock();
+        try {
+            if (closed) {
+                session.closeForShutdown();
+                session.done();
+            } else {
+                running.add(session);
+                try {
+                    threads.execute("connection-" + recorder.id(), new ConnectionWorker(session, steps, running));
+                } catch (RejectedExecutionException | Error e) {
+                    running.remove(session);
+                    session.done(); // no thread will run it: it must not look busy
+                    throw e;
+                }
+            }
+        } finally {
+            registration.unlock();
+        }
+        untaken.add(recorder);
+        changes.signal();
+    }
+
+    /** Records a failure to accept as a failure of the server; the server goes on accepting. */
+    @Override
+    public void acceptFailed(Throwable failure, long repeats) {
+        serverFailed("accepting a connection failed: " + failure
+                + (repeats > 0 ? " (and " + repeats + " times more)" : "") + "; still accepting", failure);
+    }
+
+    void serverFailed(String message, Throwable cause) {
+        if (serverFailures.size() < MAX_SERVER_FAILURES) {
+            serverFailures.add(new ScriptFailure(0, "", message, "", cause));
+        } else if (serverFailures.size() == MAX_SERVER_FAILURES) {
+            serverFailures.add(new ScriptFailure(0, "", "more server failures than " + MAX_SERVER_FAILURES
+                    + "; later ones are not kept", "", null));
+        }
+        changes.signal();
+    }
+
+    // ---- quiescence ----
+
+    /**
+     * Waits until every running connection but {@code self} is quiet: it has processed everything its client
+     * delivered (see {@link RecordedInput#isQuiet()}), or it has ended. Not interruptible: an interrupt is kept
+     * for the caller.
+     *
+     * @param bound how long to wait at most
+     * @param self the connection of the calling thread, or {@code null}
+     * @return {@code null} if quiet, or else a description of a connection that was still busy at the bound
+     */
+    String awaitQuiet(Duration bound, Session self) {
+        long deadline = Deadlines.after(bound);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                long seen = changes.version();
+                Session busy = null;
+                for (Session session : running) {
+                    if (session != self && !session.isQuiet()) {
+                        busy = session;
+                        break;
+                    }
+                }
+                if (busy == null) {
+                    return null;
+                }
+                try {
+                    if (!changes.awaitChange(seen, deadline)) {
+                        return "connection #" + busy.recorder().id() + " was still " + busy.describeState();
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Whether {@code session} is a running connection of this server. */
+    boolean isRunning(Session session) {
+        return running.contains(session);
+    }
+
+    // ---- queries ----
+
+    RecordedConnection take(Duration timeout) throws InterruptedException {
+        return untaken.poll(Durations.nanos(timeout), TimeUnit.NANOSECONDS);
+    }
+
+    List<RecordedConnection> all() {
+        synchronized (records) {
+            return List.copyOf(records);
+        }
+    }
+
+    int count() {
+        synchronized (records) {
+            return records.size();
+        }
+    }
+
+    /** Returns every failure recorded, the server's own first. */
+    List<ScriptFailure> failures() {
+        List<ScriptFailure> all = new ArrayList<>(serverFailures);
+        for (RecordedConnection connection : all()) {
+            all.addAll(connection.failures());
+        }
+        return all;
+    }
+
+    // ---- closing ----
+
+    /** Closes every running connection; connections accepted from now on are closed at once. */
+    void shutdown() {
+        registration.lock();
+        try {
+            closed = true;
+        } finally {
+            registration.unlock();
+        }
+        for (Session session : List.copyOf(running)) {
+            session.closeForShutdown();
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // the socket is unusable either way
+        }
+    }
+}

@@ -1,0 +1,437 @@
+package dev.tcpfixture.internal;
+
+import dev.tcpfixture.internal.ConnectionState.Phase;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.Charset;
+import java.util.Arrays;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * What the client sent on one connection: read from the non-blocking channel into a bounded buffer, recorded
+ * as it arrives, and handed to the steps. Guarded by the connection's lock, which its worker holds only while it
+ * takes input, never while it waits.
+ *
+ * <p>Bytes are taken from the kernel only under the lock: by the worker, or by a quiescence check while the
+ * worker waits. So a worker that waits for input with nothing readable in the kernel has processed everything
+ * the client delivered; bytes taken by a check are unprocessed until the worker, woken, has looked at them.
+ */
+final class RecordedInput {
+
+    /** Small at first, for the many short connections; doubled while reads fill it. */
+    private static final int INITIAL_BUFFER = 1_024;
+    private static final int MAX_READ_BUFFER = 64 * 1024;
+
+    /** Classifies an I/O failure: the client reset the connection, or the server closed it. */
+    @FunctionalInterface
+    interface Ending {
+        IOException ended(IOException cause);
+    }
+
+    private final SocketChannel channel;
+    private final ConnectionRecorder recorder;
+    private final ConnectionState state;
+    private final ReentrantLock lock;
+    private final ChannelWaiter waiter;
+    private final int lineLimit;
+    private final int bufferLimit;
+    private final Ending ending;
+    private InputStream kernelBytes; // only for available(): how many bytes the kernel holds; made when needed
+
+    // all guarded by lock
+    private byte[] buffer = new byte[INITIAL_BUFFER];
+    private int start;
+    private int end;
+    private boolean endOfStream;
+    private IOException failure;
+    private boolean endSeenByWorker;
+    private long arrivals;
+    private boolean takenByStep; // bytes a step took that it has not judged yet: it has not ended, nor waited
+    private long receivedCount;
+
+    RecordedInput(SocketChannel channel, ConnectionRecorder recorder, ConnectionState state, ChannelWaiter waiter,
+            int lineLimit, Ending ending) {
+        this.channel = channel;
+        this.recorder = recorder;
+        this.state = state;
+        this.lock = state.lock();
+        this.waiter = waiter;
+        this.lineLimit = lineLimit;
+        this.bufferLimit = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(MAX_READ_BUFFER, lineLimit + 2L));
+        this.ending = ending;
+    }
+
+    // ---- for steps ----
+
+    /**
+     * Reads one line without its line ending ({@code \n} or {@code \r\n}).
+     *
+     * @return the line, or {@code null} if the client closed the connection first
+     * @throws LineTooLongException if the line is longer than the line limit
+     * @throws SocketTimeoutException if the deadline passed first
+     */
+    String readLine(long deadline, Charset charset) throws IOException {
+        lock.lock();
+        try {
+            int scanned = 0; // relative to start, which moves when the buffer is compacted
+            while (true) {
+                for (int i = start + scanned; i < end; i++) {
+                    if (buffer[i] == '\n') {
+                        int lineEnd = i > start && buffer[i - 1] == '\r' ? i - 1 : i;
+                        int lineStart = start;
+                        start = i + 1;
+                        takenByStep = true;
+                        if (lineEnd - lineStart > lineLimit) {
+                            throw new LineTooLongException(lineLimit);
+                        }
+                        return new String(buffer, lineStart, lineEnd - lineStart, charset);
+                    }
+                }
+                scanned = end - start;
+                if (scanned > lineLimit) {
+                    throw new LineTooLongException(lineLimit);
+                }
+                if (atEnd()) {
+                    takeEnd();
+                    return null;
+                }
+                awaitMore(deadline);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Reads exactly {@code count} bytes, or fewer if the client closed the connection first. */
+    byte[] readBytes(int count, long deadline) throws IOException {
+        byte[] result = new byte[count];
+        int read = (int) take(count, result, deadline);
+        return read == count ? result : Arrays.copyOf(result, read);
+    }
+
+    /** Skips {@code count} bytes; returns how many, fewer if the client closed the connection first. */
+    long skipBytes(long count, long deadline) throws IOException {
+        return take(count, null, deadline);
+    }
+
+    /** Takes {@code count} bytes into {@code target}, or drops them if it is {@code null}; fewer at the end. */
+    private long take(long count, byte[] target, long deadline) throws IOException {
+        lock.lock();
+        try {
+            long taken = 0;
+            while (taken < count) {
+                if (start == end) {
+                    if (atEnd()) {
+                        takeEnd();
+                        return taken;
+                    }
+                    awaitMore(deadline);
+                    continue;
+                }
+                int chunk = (int) Math.min(count - taken, end - start);
+                if (target != null) {
+                    System.arraycopy(buffer, start, target, (int) taken, chunk);
+                }
+                start += chunk;
+                takenByStep = true;
+                taken += chunk;
+            }
+            return taken;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Reads into {@code target} what arrived, waiting for at least one byte.
+     *
+     * @return how many bytes, or {@code -1} if the client closed the connection
+     */
+    int read(byte[] target, int offset, int length, long deadline) throws IOException {
+        if (length == 0) {
+            return 0;
+        }
+        lock.lock();
+        try {
+            while (start == end) {
+                if (atEnd()) {
+                    takeEnd();
+                    return -1;
+                }
+                awaitMore(deadline);
+            }
+            int chunk = Math.min(length, end - start);
+            System.arraycopy(buffer, start, target, offset, chunk);
+            start += chunk;
+            takenByStep = true;
+            return chunk;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Reads whatever arrives next; {@code null} if the client closed the connection. */
+    byte[] readSome(long deadline) throws IOException {
+        lock.lock();
+        try {
+            while (start == end) {
+                if (atEnd()) {
+                    takeEnd();
+                    return null;
+                }
+                awaitMore(deadline);
+            }
+            byte[] chunk = Arrays.copyOfRange(buffer, start, end);
+            start = end;
+            takenByStep = true;
+            return chunk;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Reads, records and drops everything until the client closes the connection. */
+    void discardUntilEnd() throws IOException {
+        lock.lock();
+        try {
+            while (true) {
+                start = end;
+                if (atEnd()) {
+                    takeEnd();
+                    return;
+                }
+                awaitMore(Deadlines.NONE);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until something came from the client on this connection: a byte, its close or a reset.
+     *
+     * @return {@code false} if nothing came before the deadline
+     */
+    boolean awaitFirstInput(long deadline) throws IOException {
+        lock.lock();
+        try {
+            while (receivedCount == 0 && !atEnd()) {
+                try {
+                    awaitMore(deadline);
+                } catch (SocketTimeoutException e) {
+                    return false;
+                }
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Records and drops the bytes that already arrived, without waiting: before a close, so that it sends FIN
+     * rather than RST for unread bytes. Reads only while the kernel holds bytes, never the client's close:
+     * whether that is recorded must not depend on when it arrives after the server closed. Bounded, for a
+     * client that keeps sending.
+     */
+    void dropArrived(int maxBytes, long deadline) throws IOException {
+        lock.lock();
+        try {
+            if (atEnd()) {
+                return; // the client's close came after its last byte: nothing is left to drop
+            }
+            if (kernelBytes == null) {
+                kernelBytes = channel.socket().getInputStream();
+            }
+            long dropped = 0;
+            while (dropped < maxBytes && !Deadlines.passed(deadline) && kernelBytes.available() > 0 && pump()) {
+                dropped += end - start;
+                start = end;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The step that ran has ended: what it took is judged. */
+    void stepEnded() {
+        lock.lock();
+        try {
+            takenByStep = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Returns how many bytes are received but not used by a step yet. */
+    int available() {
+        lock.lock();
+        try {
+            return end - start;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Returns the unused bytes, quoted and escaped for messages (the start of them, if many). */
+    String unread() {
+        lock.lock();
+        try {
+            return '"' + Transcripts.escape(buffer, start, Math.min(end, start + Transcripts.MAX_BYTES_PER_EVENT))
+                    + '"';
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- for quiescence checks ----
+
+    /**
+     * Tells whether the connection has processed everything the client delivered so far; called by any thread.
+     * Takes what the kernel holds for a waiting worker, which then counts as busy until it has looked at it.
+     *
+     * @return {@code true} if quiet
+     */
+    boolean isQuiet() {
+        lock.lock();
+        try {
+            Phase phase = state.phase();
+            if (phase == Phase.ENDED) {
+                return true;
+            }
+            if (phase == Phase.AWAITING_SERVER) {
+                // judges nothing until the server is quiet: only new input keeps it busy, or two steps that
+                // both wait for the server would wait for each other
+                return !pump();
+            }
+            if (phase == Phase.AWAITING_INPUT) {
+                if (pump()) {
+                    state.moveTo(Phase.RUNNING); // on the worker's behalf: it has new input to look at
+                    waiter.wakeup();
+                    return false;
+                }
+                return makeRoom();
+            }
+            if (phase == Phase.PAUSED || phase == Phase.AWAITING_CLIENT_READ) {
+                pump();
+                return !takenByStep && start == end && !(atEnd() && !endSeenByWorker) && makeRoom();
+            }
+            return false; // STARTING or RUNNING
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- taking bytes from the kernel; the lock is held ----
+
+    private boolean atEnd() {
+        return endOfStream || failure != null;
+    }
+
+    /** The worker met the end: a reset becomes the exception that says who ended the connection. */
+    private void takeEnd() throws IOException {
+        endSeenByWorker = true;
+        if (failure != null) {
+            throw ending.ended(failure);
+        }
+    }
+
+    /**
+     * Waits until bytes or the end arrive, or throws {@link SocketTimeoutException} at the deadline. The lock is
+     * released while waiting.
+     */
+    private void awaitMore(long deadline) throws IOException {
+        while (true) {
+            if (pump()) {
+                return;
+            }
+            if (Deadlines.passed(deadline)) {
+                throw new SocketTimeoutException("step timeout");
+            }
+            long seen = arrivals;
+            try {
+                waiter.prepare(); // before the waiting state is published, so that a check's wakeup reaches it
+            } catch (IOException e) {
+                throw ending.ended(e);
+            }
+            takenByStep = false; // what the step took cannot finish it: it waits for more
+            state.moveTo(Phase.AWAITING_INPUT);
+            lock.unlock();
+            try {
+                waiter.awaitReadable(deadline);
+            } catch (IOException e) {
+                throw ending.ended(e); // the selector was closed: the server shuts down
+            } finally {
+                lock.lock();
+                state.moveTo(Phase.RUNNING);
+            }
+            if (arrivals != seen) {
+                return; // a quiescence check took it from the kernel meanwhile
+            }
+        }
+    }
+
+    /**
+     * Reads what the kernel holds now, without blocking, and records it.
+     *
+     * @return whether bytes, the end of the stream or a failure arrived
+     */
+    private boolean pump() {
+        if (atEnd() || !makeRoom()) {
+            return false;
+        }
+        int count;
+        try {
+            count = channel.read(ByteBuffer.wrap(buffer, end, buffer.length - end));
+        } catch (IOException e) {
+            failure = e;
+            arrivals++;
+            if (channel.isOpen()) {
+                recorder.clientClosed(true); // a read fails on a socket the server did not close: a reset
+            }
+            return true;
+        }
+        if (count == 0) {
+            return false;
+        }
+        arrivals++;
+        if (count < 0) {
+            endOfStream = true;
+            recorder.clientClosed(false);
+            return true;
+        }
+        recorder.received(buffer, end, count);
+        receivedCount += count;
+        boolean filled = end + count == buffer.length;
+        end += count;
+        if (filled && buffer.length < MAX_READ_BUFFER) {
+            buffer = Arrays.copyOf(buffer, buffer.length * 2);
+        }
+        return true;
+    }
+
+    /** Makes room at the end of the buffer if it can: compacts, or grows up to the limit. */
+    private boolean makeRoom() {
+        if (start == end) {
+            start = 0;
+            end = 0;
+        }
+        if (end < buffer.length) {
+            return true;
+        }
+        if (start > 0) {
+            System.arraycopy(buffer, start, buffer, 0, end - start);
+            end -= start;
+            start = 0;
+            return true;
+        }
+        if (buffer.length < bufferLimit) {
+            buffer = Arrays.copyOf(buffer, (int) Math.min(bufferLimit, buffer.length * 2L));
+            return true;
+        }
+        return false;
+    }
+}
