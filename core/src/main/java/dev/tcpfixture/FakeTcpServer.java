@@ -229,6 +229,19 @@ public final class FakeTcpServer implements AutoCloseable {
     }
 
     /**
+     * Waits until the server is quiet: every connection the kernel has completed is accepted, and every
+     * connection has processed what its client delivered (see {@link #failures()}). Then the record holds
+     * everything the clients did before this call, exactly: assertions on it need no grace period. The
+     * server's own later actions (a pause, then a reply) are not waited for. Bounded by the step timeout;
+     * called from a step, it does not wait for that step's own connection.
+     *
+     * @return {@code true} if the server became quiet in time, {@code false} if a connection was still busy
+     */
+    public boolean awaitQuiet() {
+        return engine.awaitQuiet();
+    }
+
+    /**
      * Returns every connection so far, in order of acceptance, taken or not.
      *
      * @return an immutable snapshot

@@ -148,6 +148,14 @@ public interface RecordedConnection {
     boolean awaitUntil(BooleanSupplier condition, Duration timeout) throws InterruptedException;
 
     /**
+     * Waits until the server of this connection is quiet, as {@link FakeTcpServer#awaitQuiet()} does: then this
+     * record holds everything the client did before the call.
+     *
+     * @return {@code true} if the server became quiet within its step timeout
+     */
+    boolean awaitQuiet();
+
+    /**
      * Returns the failures recorded on this connection.
      *
      * @return an immutable snapshot of the failures

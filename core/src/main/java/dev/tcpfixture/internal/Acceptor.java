@@ -21,6 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * pause; it never ends the task.
  */
 final class Acceptor implements Runnable {
+    // Runnable for its own thread only: run() is not for others to call
 
     private static final long RETRY_PAUSE_MILLIS = 50;
 
@@ -38,7 +39,7 @@ final class Acceptor implements Runnable {
     private final Listener listener;
     private final ReentrantLock acceptLock = new ReentrantLock();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
-    private final CountDownLatch finished = new CountDownLatch(1);
+    private Thread thread; // set once by start()
 
     private Acceptor(ServerSocketChannel channel, Selector selector, Listener listener) {
         this.channel = channel;
@@ -140,16 +141,18 @@ final class Acceptor implements Runnable {
         acceptLock.unlock();
     }
 
-    @Override
-    public void run() {
+    /** Starts accepting on a thread of the server of its own; if that fails, the listener is closed. */
+    void start(ServerThreads threads) {
         try {
-            acceptUntilStopped();
-        } finally {
-            finished.countDown();
+            thread = threads.start("acceptor", this);
+        } catch (RuntimeException | Error e) {
+            closeQuietly();
+            throw e;
         }
     }
 
-    private void acceptUntilStopped() {
+    @Override
+    public void run() {
         String lastFailure = null;
         long repeats = 0;
         while (stopRequested.getCount() > 0) {
@@ -192,14 +195,16 @@ final class Acceptor implements Runnable {
     }
 
     /**
-     * Accepts what is already queued, ends the accepting task and closes the listener.
+     * Accepts what is already queued, ends the accepting thread and closes the listener.
      *
-     * @param deadline when to give up waiting for the task, in {@link System#nanoTime()} terms
+     * @param deadline when to give up waiting for the thread, in {@link Deadlines} terms
      */
     void stop(long deadline) {
         stopRequested.countDown();
         selector.wakeup();
-        Uninterruptibly.await(finished, deadline);
+        if (thread != null && thread != Thread.currentThread()) {
+            Uninterruptibly.join(thread, deadline);
+        }
         try {
             acceptPending();
         } catch (IOException | RuntimeException e) {
@@ -208,9 +213,8 @@ final class Acceptor implements Runnable {
         closeQuietly();
     }
 
-    /** Closes the listener and its selector without accepting; for an acceptor whose task never started. */
+    /** Closes the listener and its selector without accepting; for an acceptor whose thread never started. */
     void closeQuietly() {
-        finished.countDown();
         try {
             channel.close();
         } catch (IOException ignored) {

@@ -31,6 +31,7 @@ final class ConnectionRecorder implements RecordedConnection {
     static final int MAX_DATA_EVENTS = 10_000;
 
     private final ChangeSignal changes;
+    private final Quiescence quiescence;
     private final int id;
     private final InetSocketAddress remoteAddress;
     private final InetSocketAddress localAddress;
@@ -51,8 +52,9 @@ final class ConnectionRecorder implements RecordedConnection {
     private boolean serverClosed;
 
     ConnectionRecorder(int id, InetSocketAddress remoteAddress, InetSocketAddress localAddress,
-            int recordingLimit, Charset charset, ChangeSignal changes) {
+            int recordingLimit, Charset charset, ChangeSignal changes, Quiescence quiescence) {
         this.changes = changes;
+        this.quiescence = quiescence;
         this.id = id;
         this.remoteAddress = remoteAddress;
         this.localAddress = localAddress;
@@ -254,6 +256,11 @@ final class ConnectionRecorder implements RecordedConnection {
     @Override
     public boolean awaitUntil(BooleanSupplier condition, Duration timeout) throws InterruptedException {
         return changes.await(condition, timeout);
+    }
+
+    @Override
+    public boolean awaitQuiet() {
+        return quiescence.awaitQuiet();
     }
 
     @Override

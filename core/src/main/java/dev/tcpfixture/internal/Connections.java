@@ -32,6 +32,7 @@ final class Connections implements ServerPort.Listener {
     private final ServerThreads threads;
     private final ShutdownSignal shutdown;
     private final ChangeSignal changes;
+    private final Quiescence quiescence;
 
     private final ConcurrentLinkedQueue<List<Step>> scripts = new ConcurrentLinkedQueue<>();
     private volatile List<Step> defaultScript = List.of();
@@ -43,11 +44,13 @@ final class Connections implements ServerPort.Listener {
     private final ReentrantLock registration = new ReentrantLock(); // a session is registered or shut down
     private boolean closed; // guarded by registration
 
-    Connections(ServerSettings settings, ServerThreads threads, ShutdownSignal shutdown, ChangeSignal changes) {
+    Connections(ServerSettings settings, ServerThreads threads, ShutdownSignal shutdown, ChangeSignal changes,
+            Quiescence quiescence) {
         this.settings = settings;
         this.threads = threads;
         this.shutdown = shutdown;
         this.changes = changes;
+        this.quiescence = quiescence;
     }
 
     // ---- scripts ----
@@ -82,7 +85,7 @@ final class Connections implements ServerPort.Listener {
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         ConnectionRecorder recorder = new ConnectionRecorder(ids.incrementAndGet(),
                 (InetSocketAddress) channel.getRemoteAddress(), (InetSocketAddress) channel.getLocalAddress(),
-                settings.recordingLimit(), settings.charset(), changes);
+                settings.recordingLimit(), settings.charset(), changes, quiescence);
         synchronized (records) {
             records.add(recorder);
         }
@@ -103,7 +106,7 @@ final class Connections implements ServerPort.Listener {
                 running.add(session);
                 try {
                     threads.execute("connection-" + recorder.id(), new ConnectionWorker(session, steps, running));
-                } catch (RejectedExecutionException | Error e) {
+                } catch (RuntimeException | Error e) {
                     running.remove(session);
                     session.done(); // no thread will run it: it must not look busy
                     throw e;

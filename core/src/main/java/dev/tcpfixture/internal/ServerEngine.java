@@ -18,10 +18,11 @@ import java.util.function.BooleanSupplier;
  * {@linkplain ServerThreads threads}, and the two things that need all three: answering only once the server
  * is quiet, and closing.
  */
-public final class ServerEngine implements AutoCloseable {
+public final class ServerEngine implements AutoCloseable, Quiescence {
 
     private static final Duration THREAD_STOP_TIMEOUT = Duration.ofSeconds(2);
     private static final AtomicInteger SERVER_NUMBERS = new AtomicInteger();
+
 
     private final ServerSettings settings;
     private final ChangeSignal changes = new ChangeSignal();
@@ -36,7 +37,7 @@ public final class ServerEngine implements AutoCloseable {
     private ServerEngine(ServerSettings settings) {
         this.settings = settings;
         this.threads = new ServerThreads("tcpfixture-" + SERVER_NUMBERS.incrementAndGet());
-        this.connections = new Connections(settings, threads, shutdown, changes);
+        this.connections = new Connections(settings, threads, shutdown, changes, this);
         this.port = new ServerPort(settings, threads, connections);
     }
 
@@ -126,7 +127,7 @@ public final class ServerEngine implements AutoCloseable {
      * @return the failures, server-level ones first
      */
     public List<ScriptFailure> failures() {
-        String busy = closeStarted ? null : awaitQuiet();
+        String busy = closeStarted ? null : awaitQuietOrBusy();
         List<ScriptFailure> all = connections.failures();
         if (busy != null) {
             all.add(new ScriptFailure(0, "", "the server did not become quiet within "
@@ -137,12 +138,22 @@ public final class ServerEngine implements AutoCloseable {
     }
 
     /**
-     * Brings the server to quiet, not waiting for the calling thread's own connection, which counts as paused
-     * meanwhile.
+     * Waits until the server is quiet; see {@link #failures()}.
+     *
+     * @return {@code true} if it became quiet within the step timeout, or is closed
+     */
+    @Override
+    public boolean awaitQuiet() {
+        return closeStarted || awaitQuietOrBusy() == null;
+    }
+
+    /**
+     * Brings the server to quiet, not waiting for the calling thread's own connection, which counts as waiting
+     * for the server meanwhile.
      *
      * @return {@code null} if quiet, or else which connection was still busy at the bound
      */
-    private String awaitQuiet() {
+    private String awaitQuietOrBusy() {
         try {
             port.acceptPending();
         } catch (IOException e) {
@@ -200,9 +211,10 @@ public final class ServerEngine implements AutoCloseable {
             if (closeStarted) {
                 return;
             }
-            long deadline = System.nanoTime() + Durations.nanos(THREAD_STOP_TIMEOUT);
-            port.close(deadline);
-            String busy = awaitQuiet();
+            // idle threads end meanwhile; a connection accepted from now on gets a thread of its own
+            threads.shutdown();
+            port.close(Deadlines.after(THREAD_STOP_TIMEOUT));
+            String busy = awaitQuietOrBusy();
             if (busy != null) {
                 connections.serverFailed("the server did not become quiet within "
                         + Durations.describe(settings.stepTimeout()) + " before closing (" + busy + ")", null);
@@ -210,7 +222,7 @@ public final class ServerEngine implements AutoCloseable {
             closeStarted = true;
             shutdown.trigger();
             connections.shutdown();
-            for (String thread : threads.shutdownAndJoin(System.nanoTime() + Durations.nanos(THREAD_STOP_TIMEOUT))) {
+            for (String thread : threads.shutdownAndJoin(Deadlines.after(THREAD_STOP_TIMEOUT))) {
                 connections.serverFailed("server thread " + thread + " did not stop within "
                         + Durations.describe(THREAD_STOP_TIMEOUT), null);
             }

@@ -10,7 +10,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -152,9 +151,8 @@ final class ServerPort implements Acceptor.Listener {
         }
         mode = next;
         try {
-            threads.execute("acceptor", bound);
-        } catch (RejectedExecutionException | Error e) {
-            bound.closeQuietly();
+            bound.start(threads);
+        } catch (RuntimeException | Error e) {
             mode = ConnectionMode.REFUSE;
             throw e;
         }

@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -39,12 +40,34 @@ final class ServerThreads {
     }
 
     /**
-     * Runs {@code task} on a thread of the server, named {@code prefix-name} while it runs.
-     *
-     * @throws java.util.concurrent.RejectedExecutionException if the server shuts down
+     * Runs {@code task} on a pooled thread of the server, named {@code prefix-name} while it runs; once the
+     * pool is shut down (the server closes), on a thread of its own, so that a connection accepted while the
+     * server closes still runs its script.
      */
     void execute(String name, Runnable task) {
-        pool.execute(new Named(prefix + "-" + name, task));
+        try {
+            pool.execute(new Named(prefix + "-" + name, task));
+        } catch (RejectedExecutionException shutDown) {
+            start(name, task);
+        }
+    }
+
+    /**
+     * Starts a thread of the server of its own, outside the pool, named {@code prefix-name}: for a task that
+     * lasts, such as accepting, and whose end its owner waits for by joining it.
+     */
+    Thread start(String name, Runnable task) {
+        Thread thread = new Thread(null, task, prefix + "-" + name, STACK_SIZE);
+        thread.setDaemon(true);
+        forgetDead();
+        threads.add(thread);
+        try {
+            thread.start();
+        } catch (RuntimeException | Error e) {
+            threads.remove(thread);
+            throw e;
+        }
+        return thread;
     }
 
     /** Returns how many threads of the server are alive, idle ones included. */
@@ -61,14 +84,19 @@ final class ServerThreads {
         }
     }
 
+    /** Takes no more tasks; idle threads are interrupted and end, running ones end after their task. */
+    void shutdown() {
+        pool.shutdown();
+    }
+
     /**
      * Takes no more tasks, waits until the running ones end, and joins every thread but the caller's own.
      *
-     * @param deadline in {@link System#nanoTime()} terms
+     * @param deadline in {@link Deadlines} terms
      * @return the names of threads still alive at the deadline
      */
     List<String> shutdownAndJoin(long deadline) {
-        pool.shutdown(); // idle threads are interrupted and end
+        pool.shutdown();
         Thread self = Thread.currentThread();
         List<String> alive = new ArrayList<>();
         for (Thread thread : List.copyOf(threads)) {

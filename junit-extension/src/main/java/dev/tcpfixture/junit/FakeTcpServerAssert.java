@@ -12,17 +12,13 @@ import org.assertj.core.api.AbstractAssert;
 
 /**
  * AssertJ assertions about a {@link FakeTcpServer}: its connections, mode, scripts, failures and threads.
- * Every assertion reads the server's live state when it is called, so it can be retried inside
- * {@code Awaitility.await().untilAsserted(...)}; every failure message shows the expected and the actual value
- * and the transcript of all connections.
+ * Every failure message shows the expected and the actual value and the transcript of all connections.
  *
- * <p>The server records a connection, and takes its script, right after accepting it, so a client's connect
- * can succeed a moment before the record shows it. An assertion that does not hold at once therefore waits up
- * to 200 ms for the record to change so that it holds, woken by each change (not polling), before it fails;
- * one that holds returns at once. {@link #hasNoConnections()}, {@link #isInMode(ConnectionMode)} and
- * {@link #hasNoFailures()} check at once. For anything that takes longer, wait first with
- * {@link FakeTcpServer#awaitUntil(java.util.function.BooleanSupplier, java.time.Duration)}, or retry the
- * assertion with Awaitility.
+ * <p>Every assertion first waits until the server is quiet ({@link FakeTcpServer#awaitQuiet()}): every
+ * connection the kernel completed is accepted and has processed what its client delivered. So it sees
+ * everything the clients did before it, exactly, with no grace period. What the server does later on its own
+ * is not waited for: wait first with
+ * {@link FakeTcpServer#awaitUntil(java.util.function.BooleanSupplier, java.time.Duration)}.
  *
  * @since 0.1
  */
@@ -44,7 +40,7 @@ public class FakeTcpServerAssert extends AbstractAssert<FakeTcpServerAssert, Fak
      * @return this
      */
     public FakeTcpServerAssert hasConnectionCount(int count) {
-        int actualCount = settle(server()::awaitUntil, server()::connectionCount, accepted -> accepted == count);
+        int actualCount = settle(server()::awaitQuiet, server()::connectionCount);
         if (actualCount != count) {
             failWithActualExpectedAndMessage(actualCount, count, "%s", describe("to have accepted " + count
                     + " connection(s), but it accepted " + actualCount));
@@ -58,7 +54,7 @@ public class FakeTcpServerAssert extends AbstractAssert<FakeTcpServerAssert, Fak
      * @return this
      */
     public FakeTcpServerAssert hasNoConnections() {
-        int actualCount = server().connectionCount();
+        int actualCount = settle(server()::awaitQuiet, server()::connectionCount);
         if (actualCount != 0) {
             failWithActualExpectedAndMessage(actualCount, 0, "%s", describe("to have accepted no connection, but "
                     + "it accepted " + actualCount));
@@ -89,7 +85,7 @@ public class FakeTcpServerAssert extends AbstractAssert<FakeTcpServerAssert, Fak
      * @return this
      */
     public FakeTcpServerAssert hasNoQueuedScripts() {
-        int queued = settle(server()::awaitUntil, server()::queuedScripts, waiting -> waiting == 0);
+        int queued = settle(server()::awaitQuiet, server()::queuedScripts);
         if (queued != 0) {
             failWithActualExpectedAndMessage(queued, 0, "%s", describe("to have no queued scripts left, but "
                     + queued + " script(s) were never used by a connection"));
@@ -119,8 +115,7 @@ public class FakeTcpServerAssert extends AbstractAssert<FakeTcpServerAssert, Fak
      */
     public FakeTcpServerAssert hasFailureContaining(String text) {
         Objects.requireNonNull(text, "text");
-        List<ScriptFailure> failures = settle(server()::awaitUntil, server()::failures,
-                actualFailures -> actualFailures.stream().anyMatch(failure -> failure.message().contains(text)));
+        List<ScriptFailure> failures = settle(server()::awaitQuiet, server()::failures);
         if (failures.stream().noneMatch(failure -> failure.message().contains(text))) {
             failWithMessage("%s", describe("to have a failure containing:" + NEWLINE + "  " + Messages.quote(text)
                     + NEWLINE + (failures.isEmpty() ? "but it recorded no failures"
@@ -135,7 +130,7 @@ public class FakeTcpServerAssert extends AbstractAssert<FakeTcpServerAssert, Fak
      * @return this
      */
     public FakeTcpServerAssert hasNoLiveThreads() {
-        int live = settle(server()::awaitUntil, server()::liveThreadCount, alive -> alive == 0);
+        int live = settle(server()::awaitQuiet, server()::liveThreadCount);
         if (live != 0) {
             failWithActualExpectedAndMessage(live, 0, "%s", describe("to have no live threads, but " + live
                     + " are alive" + (server().isClosed() ? " although it is closed" : "; it is not closed")));

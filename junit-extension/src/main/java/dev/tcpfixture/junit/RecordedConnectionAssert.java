@@ -15,17 +15,14 @@ import org.assertj.core.api.AbstractAssert;
 
 /**
  * AssertJ assertions about a {@link RecordedConnection}: what the client sent, what the server sent, who
- * closed. Every assertion reads the connection's live state when it is called, so it can be retried inside
- * {@code Awaitility.await().untilAsserted(...)}; every failure message shows the expected and the actual value
- * and the transcript of the connection.
+ * closed. Every failure message shows the expected and the actual value and the transcript of the connection.
  *
- * <p>The server records what it sent, and its close, right after doing it, so a client can see them a moment
- * before the record shows them. An assertion that does not hold at once therefore waits up to 200 ms for the
- * record to change so that it holds, woken by each change (not polling), before it fails; one that holds
- * returns at once. {@link #receivedNothing()}, {@link #isClientConnected()} and {@link #hasNoFailures()}, which
- * a later change could only break, check at once. For anything that takes longer, wait first with
+ * <p>Every assertion first waits until the server is quiet ({@link RecordedConnection#awaitQuiet()}): every
+ * connection the kernel completed is accepted and has processed what its client delivered. So it sees
+ * everything the client did before it, exactly, with no grace period. What the server does later on its own
+ * (a reply after a pause) is not waited for: wait first with
  * {@link RecordedConnection#awaitUntil(java.util.function.BooleanSupplier, java.time.Duration)} or
- * {@link RecordedConnection#awaitClosed(java.time.Duration)}, or retry the assertion with Awaitility.
+ * {@link RecordedConnection#awaitClosed(java.time.Duration)}.
  *
  * <p>Lines are the complete lines received so far, without their line endings ({@code \n} or
  * {@code \r\n}); a trailing line without line ending is not counted. Text is decoded with the server's
@@ -54,7 +51,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert receivedLine(String line) {
         Objects.requireNonNull(line, "line");
-        List<String> lines = settle(connection()::awaitUntil, this::lines, received -> received.contains(line));
+        List<String> lines = settle(connection()::awaitQuiet, this::lines);
         if (!lines.contains(line)) {
             failWithActualExpectedAndMessage(lines, List.of(line), "%s", describe("to have received the line:"
                     + NEWLINE + "  " + Messages.quote(line) + NEWLINE + "but it received these lines:" + NEWLINE
@@ -73,8 +70,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert receivedLinesInOrder(String... lines) {
         List<String> expected = List.of(lines);
-        List<String> received = settle(connection()::awaitUntil, this::lines,
-                actualLines -> matchedInOrder(actualLines, expected) == expected.size());
+        List<String> received = settle(connection()::awaitQuiet, this::lines);
         int next = matchedInOrder(received, expected);
         if (next < expected.size()) {
             failWithActualExpectedAndMessage(received, expected, "%s", describe("to have received these lines "
@@ -93,7 +89,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert receivedLinesExactly(String... lines) {
         List<String> expected = List.of(lines);
-        List<String> received = settle(connection()::awaitUntil, this::lines, expected::equals);
+        List<String> received = settle(connection()::awaitQuiet, this::lines);
         if (!received.equals(expected)) {
             failWithActualExpectedAndMessage(received, expected, "%s", describe("to have received exactly these "
                     + "lines:" + NEWLINE + Messages.lines(expected) + NEWLINE + "but it received:" + NEWLINE
@@ -110,7 +106,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert receivedText(String text) {
         Objects.requireNonNull(text, "text");
-        String received = settle(connection()::awaitUntil, this::text, text::equals);
+        String received = settle(connection()::awaitQuiet, this::text);
         if (!received.equals(text)) {
             failWithActualExpectedAndMessage(received, text, "%s", describe("to have received exactly the text:"
                     + NEWLINE + "  " + Messages.quote(text) + NEWLINE + "but it received:" + NEWLINE + "  "
@@ -127,7 +123,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert receivedTextContaining(String text) {
         Objects.requireNonNull(text, "text");
-        String received = settle(connection()::awaitUntil, this::text, actualText -> actualText.contains(text));
+        String received = settle(connection()::awaitQuiet, this::text);
         if (!received.contains(text)) {
             failWithActualExpectedAndMessage(received, text, "%s", describe("to have received text containing:"
                     + NEWLINE + "  " + Messages.quote(text) + NEWLINE + "but it received:" + NEWLINE + "  "
@@ -144,8 +140,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert receivedBytes(byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
-        byte[] received = settle(connection()::awaitUntil, this::received,
-                actualBytes -> Arrays.equals(actualBytes, bytes));
+        byte[] received = settle(connection()::awaitQuiet, this::received);
         if (!Arrays.equals(received, bytes)) {
             failWithActualExpectedAndMessage(received, bytes, "%s", describe("to have received exactly:" + NEWLINE
                     + "  " + Messages.bytes(bytes) + NEWLINE + "but it received:" + NEWLINE + "  "
@@ -160,7 +155,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      * @return this
      */
     public RecordedConnectionAssert receivedNothing() {
-        long count = connection().receivedByteCount();
+        long count = settle(connection()::awaitQuiet, connection()::receivedByteCount);
         if (count != 0) {
             byte[] received = connection().received();
             failWithActualExpectedAndMessage(received, new byte[0], "%s", describe("to have received nothing, but "
@@ -176,7 +171,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert receivedTruncated() {
         RecordedConnection connection = connection();
-        if (!settle(connection()::awaitUntil, connection::receivedTruncated, truncated -> truncated)) {
+        if (!settle(connection()::awaitQuiet, connection::receivedTruncated)) {
             failWithMessage("%s", describe("to have received more than the recording limit, but it received "
                     + connection.receivedByteCount() + " bytes, all of them recorded"));
         }
@@ -193,7 +188,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert sentText(String text) {
         Objects.requireNonNull(text, "text");
-        String sent = settle(connection()::awaitUntil, connection()::sentText, text::equals);
+        String sent = settle(connection()::awaitQuiet, connection()::sentText);
         if (!sent.equals(text)) {
             failWithActualExpectedAndMessage(sent, text, "%s", describe("to have sent exactly the text:" + NEWLINE
                     + "  " + Messages.quote(text) + NEWLINE + "but the server sent:" + NEWLINE + "  "
@@ -210,8 +205,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert sentBytes(byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
-        byte[] sent = settle(connection()::awaitUntil, connection()::sent,
-                actualBytes -> Arrays.equals(actualBytes, bytes));
+        byte[] sent = settle(connection()::awaitQuiet, connection()::sent);
         if (!Arrays.equals(sent, bytes)) {
             failWithActualExpectedAndMessage(sent, bytes, "%s", describe("to have sent exactly:" + NEWLINE + "  "
                     + Messages.bytes(bytes) + NEWLINE + "but the server sent:" + NEWLINE + "  "
@@ -242,14 +236,14 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
 
     /**
      * Asserts that the client is still connected, as far as the server can tell: neither side closed or reset
-     * the connection. Checked at once: a close the client made a moment ago may not be recorded yet.
+     * the connection. Checked once the server is quiet, so a close the client made before is seen.
      *
      * @return this
      * @see RecordedConnection#isClientConnected()
      */
     public RecordedConnectionAssert isClientConnected() {
         RecordedConnection connection = connection();
-        if (!connection.isClientConnected()) {
+        if (!settle(connection::awaitQuiet, connection::isClientConnected)) {
             failWithActualExpectedAndMessage("closed", "connected", "%s", describe("to be connected, but it was "
                     + "closed by the " + connection.closedFirstBy().map(side -> side.name().toLowerCase(Locale.ROOT))
                             .orElse("client or the server")));
@@ -266,7 +260,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      * @see RecordedConnection#isClientConnected()
      */
     public RecordedConnectionAssert isClientDisconnected() {
-        if (settle(connection()::awaitUntil, connection()::isClientConnected, connected -> !connected)) {
+        if (settle(connection()::awaitQuiet, connection()::isClientConnected)) {
             failWithActualExpectedAndMessage("connected", "closed", "%s", describe("to be closed, but the client "
                     + "is still connected"));
         }
@@ -281,7 +275,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      * @return this
      */
     public RecordedConnectionAssert hasNoFailures() {
-        List<ScriptFailure> failures = connection().failures();
+        List<ScriptFailure> failures = settle(connection()::awaitQuiet, connection()::failures);
         if (!failures.isEmpty()) {
             failWithMessage("%s", describe("to have no failures, but it has " + failures.size() + ":" + NEWLINE
                     + Messages.failures(failures)));
@@ -297,8 +291,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
      */
     public RecordedConnectionAssert hasFailureContaining(String text) {
         Objects.requireNonNull(text, "text");
-        List<ScriptFailure> failures = settle(connection()::awaitUntil, connection()::failures,
-                actualFailures -> actualFailures.stream().anyMatch(failure -> failure.message().contains(text)));
+        List<ScriptFailure> failures = settle(connection()::awaitQuiet, connection()::failures);
         if (failures.stream().noneMatch(failure -> failure.message().contains(text))) {
             failWithMessage("%s", describe("to have a failure containing:" + NEWLINE + "  " + Messages.quote(text)
                     + NEWLINE + (failures.isEmpty() ? "but it has no failures"
@@ -310,8 +303,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
     // ---- helpers ----
 
     private RecordedConnectionAssert closedFirstBy(Side side) {
-        Optional<Side> closer = settle(connection()::awaitUntil, connection()::closedFirstBy,
-                first -> first.equals(Optional.of(side)));
+        Optional<Side> closer = settle(connection()::awaitQuiet, connection()::closedFirstBy);
         if (closer.isEmpty() || closer.get() != side) {
             String expected = side.name().toLowerCase(Locale.ROOT);
             failWithActualExpectedAndMessage(closer.orElse(null), side, "%s", describe("to have been closed first "

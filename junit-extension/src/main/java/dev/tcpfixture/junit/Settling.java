@@ -1,47 +1,29 @@
 package dev.tcpfixture.junit;
 
-import java.time.Duration;
 import java.util.function.BooleanSupplier;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * Gives the server's threads a moment to record what the client already caused before an assertion fails.
- *
- * <p>The server learns of some things a moment after the client does them: a connect completes in the kernel
- * before the server accepts it, and bytes or a close the client sends arrive at the server's thread a little
- * later. An assertion that does not hold at once waits up to {@link #GRACE} for it to hold, woken by every
- * change of the server's record (not on a clock); one that holds returns at once.
+ * Reads a server's record once the server is quiet: every connection the kernel completed is accepted, and
+ * every connection has processed what its client delivered. Then an assertion sees everything the client did
+ * before it, exactly, with no grace period; the server's own later actions (a pause, then a reply) are not
+ * waited for.
  */
 final class Settling {
-
-    /** How long an assertion that does not hold yet waits for the record to change so that it does: 200 ms. */
-    static final Duration GRACE = Duration.ofMillis(200);
 
     private Settling() {
     }
 
-    /** Waits on a server's record: {@code FakeTcpServer::awaitUntil} or {@code RecordedConnection::awaitUntil}. */
-    @FunctionalInterface
-    interface Awaiting {
-        boolean awaitUntil(BooleanSupplier condition, Duration timeout) throws InterruptedException;
-    }
-
     /**
-     * Reads the state until it satisfies {@code holds} or {@link #GRACE} has passed, and returns the last read.
+     * Brings the server to quiet, then reads the state.
      *
-     * @param record waits for changes of the record the state comes from
+     * @param awaitQuiet {@code FakeTcpServer::awaitQuiet} or {@code RecordedConnection::awaitQuiet}
      * @param read reads the live state
-     * @param holds the check of the assertion
      * @param <T> the type of the state
-     * @return the first state that satisfies {@code holds}, or the last one read
+     * @return the state once the server is quiet (or, if it did not become quiet within its step timeout, now)
      */
-    static <T> T settle(Awaiting record, Supplier<T> read, Predicate<? super T> holds) {
-        try {
-            record.awaitUntil(() -> holds.test(read.get()), GRACE);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    static <T> T settle(BooleanSupplier awaitQuiet, Supplier<T> read) {
+        awaitQuiet.getAsBoolean();
         return read.get();
     }
 }

@@ -16,8 +16,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Assertions about TCP client code run against a {@link FakeTcpServer}: did it connect, how did it fail, did
@@ -42,8 +40,6 @@ public final class TcpAssertions {
 
     /** How long the assertions that wait, wait unless told otherwise: 5 seconds. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
-
-    private static final Duration POLL_INTERVAL = Duration.ofMillis(10);
 
     private TcpAssertions() {
     }
@@ -86,14 +82,15 @@ public final class TcpAssertions {
                     + ", but the client code threw " + thrown + newConnections(server, before)
                     + Messages.transcript(server), thrown);
         }
+        server.awaitQuiet(); // a connect that returned is accepted now
+        boolean connected;
         try {
-            Awaitility.await()
-                    .atMost(timeout)
-                    .pollDelay(Duration.ZERO)
-                    .pollInterval(POLL_INTERVAL)
-                    .pollInSameThread()
-                    .until(() -> server.connectionCount() > before);
-        } catch (ConditionTimeoutException e) {
+            connected = server.awaitUntil(() -> server.connectionCount() > before, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("Interrupted while waiting for the client to connect to " + state(server), e);
+        }
+        if (!connected) {
             throw new AssertionError("Expecting the client to open a new connection to " + state(server)
                     + ", but none came within " + timeout.toMillis() + " ms (" + before
                     + " connection(s) before the client code ran, " + server.connectionCount() + " now)"
@@ -162,8 +159,8 @@ public final class TcpAssertions {
 
     /**
      * Runs the client code and asserts that it connected and then timed out waiting for the server: it
-     * throws an exception caused by a timeout, and the server accepted a new connection (recorded at once, or
-     * within a short grace of 200 ms, woken by the server's record). Use it with a script that keeps the
+     * throws an exception caused by a timeout, and the server accepted a new connection (checked once the server
+     * is quiet, so a connect that completed is counted). Use it with a script that keeps the
      * client waiting, such as {@link dev.tcpfixture.Script#stall()}.
      *
      * @param server the server the client connects to
@@ -188,8 +185,7 @@ public final class TcpAssertions {
                     + ", which is not caused by a timeout" + newConnections(server, before)
                     + Messages.transcript(server), thrown);
         }
-        // the server records a connection right after accepting it: give it a moment, woken by its record
-        int after = Settling.settle(server::awaitUntil, server::connectionCount, count -> count > before);
+        int after = Settling.settle(server::awaitQuiet, server::connectionCount);
         if (after == before) {
             throw new AssertionError(expectation + ", but it timed out without connecting: the server accepted "
                     + "no new connection, so this looks like a connect timeout (" + thrown + ")"

@@ -78,6 +78,7 @@ class BlameStressTest {
 
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    @SuppressWarnings("try") // the load only has to run while the tests do
     void everyGuiltyRepetitionFailsWithItsOwnTranscriptAndNoInnocentOneFails() throws InterruptedException {
         EngineExecutionResults results;
         try (BusyCores load = BusyCores.start(2)) {
@@ -150,10 +151,14 @@ class BlameStressTest {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             stop = true;
-            for (Thread thread : threads) {
-                thread.join();
+            try {
+                for (Thread thread : threads) {
+                    thread.join(10_000);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
