@@ -153,6 +153,7 @@ final class Acceptor implements Runnable {
 
     @Override
     public void run() {
+        ConnectionClasses.loadOnce();
         String lastFailure = null;
         long repeats = 0;
         while (stopRequested.getCount() > 0) {
