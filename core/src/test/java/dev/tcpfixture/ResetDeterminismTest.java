@@ -229,4 +229,40 @@ class ResetDeterminismTest {
 
         assertThat(outcomes).as("REFUSE: outcomes by connect and kind").isEqualTo(onlyOutcome(REFUSED, QUICK_ROUNDS));
     }
+
+    // ---- the other fault steps, as a script's first step ----
+
+    /** A script whose first step is a fault, and what every client kind sees. */
+    enum FirstStep {
+        CLOSE(Script.create().close(), END_OF_STREAM),
+        HALF_CLOSE(Script.create().shutdownOutput(), END_OF_STREAM),
+        STALL(Script.create().stall(), READ_TIMED_OUT);
+
+        final Script script;
+        final String outcome;
+
+        FirstStep(Script script, String outcome) {
+            this.script = script;
+            this.outcome = outcome;
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(FirstStep.class)
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void everyClientKindSeesTheDocumentedOutcomeOfAFirstFaultStep(FirstStep step) {
+        int count = step == FirstStep.STALL ? READ_TIMEOUTS_BEFORE_GIVING_UP : 200;
+        int readTimeout = step == FirstStep.STALL ? 100 : LONG_READ_TIMEOUT_MILLIS;
+        Map<Client, Map<Connect, Map<String, Integer>>> outcomes = new EnumMap<>(Client.class);
+        try (FakeTcpServer server = FakeTcpServer.start(); BusyLoad load = BusyLoad.start(2)) {
+            server.defaultScript(step.script);
+            for (Client client : Client.values()) {
+                outcomes.put(client, bothConnects(server.address(), count, client, readTimeout));
+            }
+        }
+
+        assertThat(outcomes).as("%s as the first step, under load: outcomes by client kind and connect", step)
+                .isEqualTo(Map.of(Client.WRITE_FIRST, onlyOutcome(step.outcome, count),
+                        Client.READ_FIRST, onlyOutcome(step.outcome, count)));
+    }
 }
