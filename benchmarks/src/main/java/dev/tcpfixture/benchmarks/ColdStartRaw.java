@@ -1,8 +1,6 @@
 package dev.tcpfixture.benchmarks;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -69,36 +67,7 @@ public final class ColdStartRaw {
         @Override
         public void run() {
             try (Socket socket = listener.accept()) {
-                socket.setTcpNoDelay(true);
-                InputStream in = socket.getInputStream();
-                OutputStream out = socket.getOutputStream();
-                byte[] buffer = new byte[1_024];
-                int length = 0;
-                int newline = -1;
-                while (newline < 0) {
-                    if (length == buffer.length) {
-                        return; // not our client
-                    }
-                    int count = in.read(buffer, length, buffer.length - length);
-                    if (count < 0) {
-                        return;
-                    }
-                    for (int i = length; i < length + count && newline < 0; i++) {
-                        if (buffer[i] == '\n') {
-                            newline = i;
-                        }
-                    }
-                    length += count;
-                }
-                int lineEnd = newline > 0 && buffer[newline - 1] == '\r' ? newline - 1 : newline;
-                if (lineEnd == 4 && buffer[0] == 'P' && buffer[1] == 'I' && buffer[2] == 'N' && buffer[3] == 'G') {
-                    out.write(Exchange.LINE_ANSWER);
-                    out.flush();
-                    answered = true;
-                }
-                while (in.read(buffer) >= 0) {
-                    // read until the client closes
-                }
+                answered = RawServer.answerPing(socket);
             } catch (IOException e) {
                 failure = e;
             }

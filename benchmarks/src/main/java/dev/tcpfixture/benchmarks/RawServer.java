@@ -104,44 +104,58 @@ final class RawServer implements BenchServer {
         }
     }
 
-    /** Reads the line {@code PING}, answers {@code PONG}, then reads until the client closes. */
+    /** Serves one connection of the benchmarks' line protocol; counts it if answered. */
     private void serve(Socket socket) {
         try (socket) {
-            socket.setTcpNoDelay(true);
-            InputStream in = socket.getInputStream();
-            OutputStream out = socket.getOutputStream();
-            byte[] buffer = new byte[1_024];
-            int length = 0;
-            int newline = -1;
-            while (newline < 0) {
-                if (length == buffer.length) {
-                    return; // not our client
-                }
-                int count = in.read(buffer, length, buffer.length - length);
-                if (count < 0) {
-                    return;
-                }
-                for (int i = length; i < length + count && newline < 0; i++) {
-                    if (buffer[i] == '\n') {
-                        newline = i;
-                    }
-                }
-                length += count;
-            }
-            int lineEnd = newline > 0 && buffer[newline - 1] == '\r' ? newline - 1 : newline;
-            if (lineEnd == 4 && buffer[0] == 'P' && buffer[1] == 'I' && buffer[2] == 'N' && buffer[3] == 'G') {
-                out.write(Exchange.LINE_ANSWER);
-                out.flush();
+            if (answerPing(socket)) {
                 answered.incrementAndGet();
-            }
-            while (in.read(buffer) >= 0) {
-                // read until the client closes
             }
         } catch (IOException ignored) {
             // the client went away or the server closed the socket; closing below is all there is to do
         } finally {
             openSockets.remove(socket);
         }
+    }
+
+    /**
+     * Reads the line {@code PING}, answers {@code PONG}, then reads until the client closes: the raw floor's
+     * whole work on a connection, with a plain buffer and loops (no lambda, no string concatenation), shared
+     * with {@link ColdStartRaw}.
+     *
+     * @return whether the client sent {@code PING} and was answered
+     */
+    static boolean answerPing(Socket socket) throws IOException {
+        socket.setTcpNoDelay(true);
+        InputStream in = socket.getInputStream();
+        OutputStream out = socket.getOutputStream();
+        byte[] buffer = new byte[1_024];
+        int length = 0;
+        int newline = -1;
+        while (newline < 0) {
+            if (length == buffer.length) {
+                return false; // not our client
+            }
+            int count = in.read(buffer, length, buffer.length - length);
+            if (count < 0) {
+                return false;
+            }
+            for (int i = length; i < length + count && newline < 0; i++) {
+                if (buffer[i] == '\n') {
+                    newline = i;
+                }
+            }
+            length += count;
+        }
+        int lineEnd = newline > 0 && buffer[newline - 1] == '\r' ? newline - 1 : newline;
+        boolean ping = lineEnd == 4 && buffer[0] == 'P' && buffer[1] == 'I' && buffer[2] == 'N' && buffer[3] == 'G';
+        if (ping) {
+            out.write(Exchange.LINE_ANSWER);
+            out.flush();
+        }
+        while (in.read(buffer) >= 0) {
+            // read until the client closes
+        }
+        return ping;
     }
 
     @Override
