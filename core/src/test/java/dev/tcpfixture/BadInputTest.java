@@ -22,7 +22,8 @@ class BadInputTest {
                 .hasMessage("fake TCP server " + server.authority() + " is closed: a script queued now would never run");
         assertThatThrownBy(() -> server.defaultScript(Script.create()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
-        assertThatThrownBy(() -> server.mode(ConnectionMode.REFUSE)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> server.mode(ConnectionMode.REFUSE)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("fake TCP server " + server.authority() + " is closed: its mode cannot change");
         assertThat(server.queuedScripts()).isZero();
         server.verify();
     }

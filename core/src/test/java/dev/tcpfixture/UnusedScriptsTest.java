@@ -104,4 +104,22 @@ class UnusedScriptsTest {
                     .doesNotContain("\"line 50\"");
         }
     }
+
+    @Test
+    void theReportStaysBoundedWhateverTheScripts() {
+        byte[] binary = new byte[10_000];
+        Script heavy = Script.create();
+        for (int i = 0; i < 30; i++) {
+            heavy = heavy.send(binary);
+        }
+        try (FakeTcpServer server = FakeTcpServer.start()) {
+            for (int i = 0; i < 25; i++) {
+                server.enqueue(heavy);
+            }
+            String message = server.failures().get(0).message();
+            assertThat(message.length()).isLessThan(60_000);
+            assertThat(message).contains("queued script #20: [send 10000 bytes \"\\x00")
+                    .endsWith("... and 5 more unused scripts");
+        }
+    }
 }

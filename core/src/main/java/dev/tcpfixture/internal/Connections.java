@@ -239,7 +239,7 @@ final class Connections implements ServerPort.Listener {
         for (int i = 0; i < listed; i++) {
             QueuedScript script = unused.get(i);
             text.append(System.lineSeparator()).append("  queued script #").append(script.number()).append(": ")
-                    .append(Steps.describe(script.steps()));
+                    .append(Messages.abbreviate(Steps.describe(script.steps()), 2 * Messages.MAX_TEXT));
         }
         if (unused.size() > listed) {
             text.append(System.lineSeparator()).append("  ... and ")

@@ -60,8 +60,8 @@ public final class Steps {
      * @return the step
      */
     public static Step sendRandomBytes(int count, long seed) {
-        return new Simple("send " + Messages.count(count, "random byte", "random bytes") + " (seed " + seed + ")",
-                session -> {
+        String shown = "send " + Messages.count(count, "random byte", "random bytes") + " (seed " + seed + ")";
+        return new Simple(shown, session -> {
             byte[] data = new byte[count];
             new Random(seed).nextBytes(data);
             session.send(data);
