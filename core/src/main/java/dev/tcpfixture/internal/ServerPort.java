@@ -80,7 +80,8 @@ final class ServerPort implements Acceptor.Listener {
         lock.lock();
         try {
             if (closed) {
-                throw new IllegalStateException("the fake TCP server on port " + port + " is closed");
+                throw new IllegalStateException(Messages.server(new java.net.InetSocketAddress(address, port))
+                        + " is closed: its mode cannot change");
             }
             ModeBehaviour.PortUse use = ModeBehaviour.of(next).portUse();
             Acceptor current = acceptor;

@@ -22,12 +22,12 @@ public final class Steps {
      * Sends bytes.
      *
      * @param data the bytes
-     * @param description how to describe them
      * @return the step
      */
-    public static Step send(byte[] data, String description) {
+    public static Step send(byte[] data) {
         byte[] copy = data.clone();
-        return new Simple("send " + description, new Send(copy, null, false));
+        return new Simple("send " + Messages.count(copy.length, "byte", "bytes") + " " + Messages.quote(copy),
+                new Send(copy, null, false));
     }
 
     /**
@@ -37,7 +37,7 @@ public final class Steps {
      * @return the step
      */
     public static Step sendText(String text) {
-        return new Simple("send \"" + escape(text) + '"',
+        return new Simple("send " + quote(text),
                 new Send(null, text, false));
     }
 
@@ -48,7 +48,7 @@ public final class Steps {
      * @return the step
      */
     public static Step sendLine(String line) {
-        return new Simple("send line \"" + escape(line) + '"',
+        return new Simple("send line " + quote(line),
                 new Send(null, line, true));
     }
 
@@ -60,7 +60,8 @@ public final class Steps {
      * @return the step
      */
     public static Step sendRandomBytes(int count, long seed) {
-        return new Simple("send " + count + " random bytes (seed " + seed + ")", session -> {
+        String shown = "send " + Messages.count(count, "random byte", "random bytes") + " (seed " + seed + ")";
+        return new Simple(shown, session -> {
             byte[] data = new byte[count];
             new Random(seed).nextBytes(data);
             session.send(data);
@@ -75,7 +76,7 @@ public final class Steps {
      */
     public static Step expectBytes(byte[] expected) {
         byte[] copy = expected.clone();
-        return expectExactly("bytes \"" + Transcripts.escape(copy) + '"', copy, null);
+        return expectExactly("bytes " + Messages.quote(copy), copy, null);
     }
 
     /**
@@ -85,11 +86,11 @@ public final class Steps {
      * @return the step
      */
     public static Step expectText(String expected) {
-        return expectExactly("text \"" + escape(expected) + '"', null, expected);
+        return expectExactly("text " + quote(expected), null, expected);
     }
 
     private static Step expectExactly(String shown, byte[] bytes, String text) {
-        return new Expectation("expect " + shown, shown, new ExpectExactly(shown, bytes, text));
+        return new Expectation("expect " + shown, shown, new ExpectExactly(shown, bytes, text), null);
     }
 
     /**
@@ -97,10 +98,12 @@ public final class Steps {
      *
      * @param expected the line, without line ending
      * @return the step
+     * @throws IllegalArgumentException if {@code expected} holds a line ending, so that no line could equal it
      */
     public static Step expectLine(String expected) {
-        String shown = "line \"" + escape(expected) + '"';
-        return new Expectation("expect " + shown, shown, new ExpectLine(shown, expected, null));
+        requireOneLine(expected, "expectLine");
+        String shown = "line " + quote(expected);
+        return new Expectation("expect " + shown, shown, new ExpectLine(shown, expected, null), expected);
     }
 
     /**
@@ -111,11 +114,11 @@ public final class Steps {
      * @return the step
      */
     public static Step expectLine(Predicate<String> condition, String description) {
-        return expectLineWhere("a line that " + description, condition);
+        return expectLineWhere("a line that " + Messages.abbreviate(description), condition);
     }
 
     private static Step expectLineWhere(String shown, Predicate<String> condition) {
-        return new Expectation("expect " + shown, shown, new ExpectLine(shown, null, condition));
+        return new Expectation("expect " + shown, shown, new ExpectLine(shown, null, condition), null);
     }
 
     /**
@@ -124,7 +127,19 @@ public final class Steps {
      * @return the step
      */
     public static Step skipLine() {
-        return new Expectation("skip a line", "a line", session -> readLine(session, "a line"));
+        return new Expectation("skip a line", "a line", session -> readLine(session, "a line"), null);
+    }
+
+    /**
+     * Reads lines up to and including the first one equal to {@code line}.
+     *
+     * @param line the last line to read
+     * @return the step
+     * @throws IllegalArgumentException if {@code line} holds a line ending, so that no line could equal it
+     */
+    public static Step skipLinesThrough(String line) {
+        requireOneLine(line, "skipLinesThrough");
+        return skipLinesThrough(new LineEquals(line), "equals " + quote(line), line);
     }
 
     /**
@@ -135,13 +150,17 @@ public final class Steps {
      * @return the step
      */
     public static Step skipLinesThrough(Predicate<String> condition, String description) {
+        return skipLinesThrough(condition, Messages.abbreviate(description), null);
+    }
+
+    private static Step skipLinesThrough(Predicate<String> condition, String description, String line) {
         String shown = "a line that " + description;
         return new Expectation("skip lines through " + shown, shown, session -> {
             long deadline = session.deadlineAfter(session.stepTimeout());
-            while (!condition.test(readLine(session, shown, deadline))) {
+            while (!condition.test(new String(readLine(session, shown, deadline), session.charset()))) {
                 // keep skipping
             }
-        });
+        }, line);
     }
 
     /**
@@ -151,18 +170,18 @@ public final class Steps {
      * @return the step
      */
     public static Step skipBytes(long count) {
-        return new Expectation("skip " + count + " bytes", count + " bytes", session -> {
-            String what = count + " bytes";
+        String what = Messages.count(count, "byte", "bytes");
+        return new Expectation("skip " + what, what, session -> {
             try {
                 long skipped = session.skipBytes(count, session.deadlineAfter(session.stepTimeout()));
                 if (skipped < count) {
                     throw new ExpectationFailure("expected " + what + ", but the client closed the connection after "
-                            + skipped);
+                            + "sending " + Messages.count(skipped, "byte", "bytes"));
                 }
             } catch (SocketTimeoutException e) {
                 throw timedOut(session, what);
             }
-        });
+        }, null);
     }
 
     /**
@@ -172,7 +191,7 @@ public final class Steps {
      * @return the step
      */
     public static Step pause(Duration duration) {
-        return new Simple("pause " + Durations.describe(duration), session -> session.delay(duration));
+        return new Simple("pause " + Messages.duration(duration), session -> session.delay(duration));
     }
 
     /**
@@ -218,7 +237,8 @@ public final class Steps {
      * @return the step
      */
     public static Step handle(String description, ConnectionHandler handler) {
-        return new Expectation("handle: " + description, "the handler \"" + description + "\" to finish", session -> {
+        String shown = Messages.abbreviate(description);
+        return new Handler("handle: " + shown, "the handler \"" + shown + "\" to finish", session -> {
             try {
                 handler.handle(session.exchange());
             } catch (IOException | RuntimeException e) {
@@ -319,7 +339,8 @@ public final class Steps {
      * @return the step
      */
     public static Step closeAfterSending(long bytes) {
-        return new Simple("close after sending " + bytes + " more bytes", session -> session.sendLimit(bytes));
+        return new Simple("close after sending " + Messages.count(bytes, "more byte", "more bytes"),
+                session -> session.sendLimit(bytes));
     }
 
     /**
@@ -329,7 +350,7 @@ public final class Steps {
      * @return the step
      */
     public static Step lineEnding(String lineEnding) {
-        return new Simple("use line ending \"" + escape(lineEnding) + '"', session -> session.lineEnding(lineEnding));
+        return new Simple("use line ending " + quote(lineEnding), session -> session.lineEnding(lineEnding));
     }
 
     /**
@@ -339,23 +360,59 @@ public final class Steps {
      * @return the step
      */
     public static Step stepTimeout(Duration timeout) {
-        return new Simple("use step timeout " + Durations.describe(timeout), session -> session.stepTimeout(timeout));
+        return new Simple("use step timeout " + Messages.duration(timeout), session -> session.stepTimeout(timeout));
     }
 
     // ---- helpers ----
 
-    static String escape(String text) {
-        return text == null ? "null" : Transcripts.escape(text.getBytes(StandardCharsets.UTF_8));
+    /** How many steps a description of a script shows at its start and at its end. */
+    private static final int DESCRIBED_STEPS = 10;
+
+    /**
+     * Describes a script for messages: {@code [send line "220 ready", expect line "QUIT", close]}, with at most
+     * the first and the last ten steps.
+     *
+     * @param steps the steps
+     * @return the description, bounded
+     */
+    public static String describe(java.util.List<Step> steps) {
+        StringBuilder text = new StringBuilder("[");
+        int count = steps.size();
+        for (int i = 0; i < count; i++) {
+            if (count > 2 * DESCRIBED_STEPS && i == DESCRIBED_STEPS) {
+                text.append("... ").append(count - 2 * DESCRIBED_STEPS).append(" steps omitted ..., ");
+                i = count - DESCRIBED_STEPS - 1;
+                continue;
+            }
+            text.append(steps.get(i).description()).append(i < count - 1 ? ", " : "");
+        }
+        return text.append(']').toString();
     }
 
-    private static String readLine(Session session, String what) throws ExpectationFailure, IOException {
+    /**
+     * Quotes text of a script for a description: its UTF-8 bytes, shortened if long. The server's charset is not
+     * known when a script is built; failure messages show text in the server's charset.
+     */
+    static String quote(String text) {
+        return Messages.quote(text, StandardCharsets.UTF_8);
+    }
+
+    private static void requireOneLine(String line, String method) {
+        if (line.indexOf('\n') >= 0 || line.endsWith("\r")) {
+            throw new IllegalArgumentException(method + " takes one line without its line ending, but "
+                    + quote(line) + (line.indexOf('\n') >= 0 ? " holds a \\n" : " ends with \\r")
+                    + ", so no line the client sends could equal it; use expect(...) for text across lines");
+        }
+    }
+
+    private static byte[] readLine(Session session, String what) throws ExpectationFailure, IOException {
         return readLine(session, what, session.deadlineAfter(session.stepTimeout()));
     }
 
-    private static String readLine(Session session, String what, long deadline)
+    private static byte[] readLine(Session session, String what, long deadline)
             throws ExpectationFailure, IOException {
         try {
-            String line = session.readLine(deadline);
+            byte[] line = session.readLineBytes(deadline);
             if (line == null) {
                 throw new ExpectationFailure("expected " + what + ", but the client closed the connection"
                         + (session.hasUnread() ? " after sending the partial line " + session.unread() : ""));
@@ -373,7 +430,7 @@ public final class Steps {
             byte[] actual = session.readBytes(count, session.deadlineAfter(session.stepTimeout()));
             if (actual.length < count) {
                 throw new ExpectationFailure("expected " + what + ", but the client closed the connection after "
-                        + "sending \"" + Transcripts.escape(actual) + '"');
+                        + "sending " + Messages.quote(actual));
             }
             return actual;
         } catch (SocketTimeoutException e) {
@@ -382,7 +439,7 @@ public final class Steps {
     }
 
     private static ExpectationFailure timedOut(Session session, String what) {
-        return new ExpectationFailure("expected " + what + " within " + Durations.describe(session.stepTimeout())
+        return new ExpectationFailure("expected " + what + " within " + Messages.duration(session.stepTimeout())
                 + ", but " + (session.hasUnread() ? "only " + session.unread() + " came" : "nothing came"));
     }
 
@@ -413,6 +470,20 @@ public final class Steps {
         }
     }
 
+    /** Accepts a line equal to a text: a named class, not a method reference, for the cold start. */
+    private static final class LineEquals implements Predicate<String> {
+        private final String line;
+
+        LineEquals(String line) {
+            this.line = line;
+        }
+
+        @Override
+        public boolean test(String candidate) {
+            return line.equals(candidate);
+        }
+    }
+
     /** Expects exactly these bytes, or this text in the connection's charset. */
     private static final class ExpectExactly implements Action {
         private final String shown;
@@ -428,10 +499,10 @@ public final class Steps {
         @Override
         public void run(Session session) throws ExpectationFailure, IOException {
             byte[] expected = bytes != null ? bytes : text.getBytes(session.charset());
-            byte[] actual = readBytes(session, expected.length, shown);
+            String what = bytes != null ? shown : "text " + Messages.quote(expected); // in the server's charset
+            byte[] actual = readBytes(session, expected.length, what);
             if (!Arrays.equals(expected, actual)) {
-                throw new ExpectationFailure("expected " + shown + ", but received \"" + Transcripts.escape(actual)
-                        + '"');
+                throw new ExpectationFailure("expected " + what + ", but received " + Messages.quote(actual));
             }
         }
     }
@@ -450,9 +521,13 @@ public final class Steps {
 
         @Override
         public void run(Session session) throws ExpectationFailure, IOException {
-            String actual = readLine(session, shown);
+            // in the server's charset, as the client must send it
+            String what = expected != null ? "line " + Messages.quote(expected, session.charset()) : shown;
+            byte[] received = readLine(session, what);
+            String actual = new String(received, session.charset());
             if (expected != null ? !expected.equals(actual) : !condition.test(actual)) {
-                throw new ExpectationFailure("expected " + shown + ", but received line \"" + escape(actual) + '"');
+                // the bytes as they came: decoding and encoding again would hide what the client really sent
+                throw new ExpectationFailure("expected " + what + ", but received line " + Messages.quote(received));
             }
         }
     }
@@ -495,8 +570,13 @@ public final class Steps {
         }
     }
 
-    /** A step that waits for input the client must send. */
-    private record Expectation(String description, String expectation, Action action) implements Step {
+    /** A step that waits for input the client must send; {@code line} is the line it expects, if one. */
+    private record Expectation(String description, String expectation, Action action, String line) implements Step {
+        @Override
+        public long expectedLineLength(java.nio.charset.Charset charset) {
+            return line == null ? -1 : line.getBytes(charset).length;
+        }
+
         @Override
         public void run(Session session) throws ExpectationFailure, IOException {
             action.run(session);
@@ -504,6 +584,19 @@ public final class Steps {
 
         @Override
         public boolean expectsInput() {
+            return true;
+        }
+    }
+
+    /** A step that runs a handler: user code with the connection's exchange. */
+    private record Handler(String description, String expectation, Action action) implements Step {
+        @Override
+        public void run(Session session) throws ExpectationFailure, IOException {
+            action.run(session);
+        }
+
+        @Override
+        public boolean isHandler() {
             return true;
         }
     }
