@@ -6,10 +6,31 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Asks the {@link TcpServerExtension} for a running {@link dev.tcpfixture.FakeTcpServer FakeTcpServer} on
  * loopback, injected into the annotated field or parameter.
+ *
+ * <p>The annotation registers the extension itself: a field or parameter annotated with {@code @TcpServer} needs
+ * nothing else, in any test class.
+ *
+ * <pre>{@code
+ * class GreetingClientTest {
+ *
+ *     @Test
+ *     void readsTheGreeting(@TcpServer FakeTcpServer server) {
+ *         ...
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>It registers the extension with the default options. For other options, register one in a {@code static}
+ * {@link org.junit.jupiter.api.extension.RegisterExtension @RegisterExtension} field built with
+ * {@link TcpServerExtension#builder()}: the one with default options then steps aside, wherever the field is
+ * declared, in that class and its {@code @Nested} classes. At most one such field per class, and not an instance
+ * field: two extensions that serve one class fail it with an
+ * {@link org.junit.jupiter.api.extension.ExtensionConfigurationException ExtensionConfigurationException}.
  *
  * <p>The annotated element may be of type {@link dev.tcpfixture.FakeTcpServer FakeTcpServer}, {@code int} or
  * {@link Integer} (the server's port), or {@link java.net.InetSocketAddress InetSocketAddress} (the address
@@ -50,6 +71,7 @@ import java.lang.annotation.Target;
 @Target({ElementType.FIELD, ElementType.PARAMETER, ElementType.ANNOTATION_TYPE})
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@ExtendWith(TcpServerExtension.class)
 public @interface TcpServer {
 
     /**

@@ -1,6 +1,7 @@
 package dev.tcpfixture.junit;
 
 import dev.tcpfixture.junit.internal.ExtensionOptions;
+import dev.tcpfixture.junit.internal.RegisteredExtensions;
 import dev.tcpfixture.junit.internal.ServerLifecycle;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -106,33 +107,46 @@ public final class TcpServerExtension
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        lifecycle.beforeAll(context);
+        if (serves(context)) {
+            lifecycle.beforeAll(context);
+        }
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        lifecycle.beforeEach(context);
+        if (serves(context)) {
+            lifecycle.beforeEach(context);
+        }
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
-        lifecycle.afterEach(context);
+        if (serves(context)) {
+            lifecycle.afterEach(context);
+        }
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        lifecycle.afterAll(context);
+        if (serves(context)) {
+            lifecycle.afterAll(context);
+        }
     }
 
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return parameterContext.isAnnotated(TcpServer.class);
+        return parameterContext.isAnnotated(TcpServer.class) && serves(extensionContext);
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext)
             throws ParameterResolutionException {
         return lifecycle.resolveParameter(parameterContext, extensionContext);
+    }
+
+    /** Whether this extension serves the context, rather than one in a {@code @RegisterExtension} field. */
+    private boolean serves(ExtensionContext context) {
+        return RegisteredExtensions.serves(this, TcpServerExtension.class, context);
     }
 
     @Override

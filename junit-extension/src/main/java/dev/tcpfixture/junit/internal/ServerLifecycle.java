@@ -74,6 +74,7 @@ public final class ServerLifecycle {
      * @param context the class context
      */
     public void beforeAll(ExtensionContext context) {
+        claim(context);
         injectFields(context, context.getRequiredTestClass(), null, ServerScope.CLASS);
         if (lifecycle(context) == Lifecycle.PER_CLASS) {
             // the instances of enclosing PER_METHOD classes were created for this class's instance: per class too
@@ -95,6 +96,7 @@ public final class ServerLifecycle {
      * @param context the test's context
      */
     public void beforeEach(ExtensionContext context) {
+        claim(context);
         injectInstances(context, perMethodClassContexts(classContexts(context)),
                 context.getRequiredTestInstances().getAllInstances(), ServerScope.TEST);
         if (!parallel(context)) {
@@ -134,6 +136,29 @@ public final class ServerLifecycle {
         List<ManagedServer> servers = servers(context);
         servers.forEach(ManagedServer::close);
         Verification.afterAll(servers, parallel(context) ? PARALLEL_CIRCUMSTANCE : "");
+    }
+
+    /**
+     * Fails if another extension serves this context as well: two in static {@code @RegisterExtension} fields of
+     * one class, or one in an instance field (which an extension that {@code @TcpServer} registered cannot see
+     * before it starts serving). The two would race to start servers with different options.
+     */
+    private void claim(ExtensionContext context) {
+        Object holder = context.getStore(Namespace.create(ServerLifecycle.class, context.getUniqueId(), "extension"))
+                .computeIfAbsent(ServerLifecycle.class, key -> this, Object.class);
+        if (holder != this) {
+            String where = context.getTestMethod().map(method -> "test " + context.getDisplayName() + " of ")
+                    .orElse("") + context.getRequiredTestClass().getName();
+            throw new ExtensionConfigurationException("Expected one TcpServerExtension for " + where
+                    + ", but two serve it: " + holder + " and " + this + ". @TcpServer and @WithTcpServer register "
+                    + "one with the default options, which steps aside for one in a static @RegisterExtension "
+                    + "field: register at most one per class, in a static field.");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TcpServerExtension" + options;
     }
 
     // ---- parameters ----
