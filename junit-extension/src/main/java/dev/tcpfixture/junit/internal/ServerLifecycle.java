@@ -1,6 +1,5 @@
 package dev.tcpfixture.junit.internal;
 
-import dev.tcpfixture.FakeTcpServer;
 import dev.tcpfixture.junit.TcpServer;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -286,7 +285,7 @@ public final class ServerLifecycle {
             home = classContexts.isEmpty() ? context : classContexts.get(0);
         }
         ManagedServer server = contextServers(home).findOrStart(spec.name(), () -> new ManagedServer(spec, scope,
-                origin, start(spec, ServerDefaults.resolve(options, context))));
+                origin, ServerStarter.start(spec, origin, options, context)));
         return checked(server, spec, origin, error);
     }
 
@@ -299,15 +298,6 @@ public final class ServerLifecycle {
                     + "the servers different names.");
         }
         return server;
-    }
-
-    private static FakeTcpServer start(ServerSpec spec, ServerDefaults defaults) {
-        return FakeTcpServer.builder()
-                .bindAddress(spec.ipv6() ? ExtensionOptions.IPV6_LOOPBACK : defaults.bindAddress())
-                .stepTimeout(defaults.stepTimeout())
-                .recordingLimit(defaults.recordingLimit())
-                .mode(spec.mode())
-                .start();
     }
 
     // ---- contexts and stores ----
