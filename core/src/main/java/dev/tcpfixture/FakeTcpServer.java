@@ -1,15 +1,14 @@
 package dev.tcpfixture;
 
-import dev.tcpfixture.internal.Durations;
+import dev.tcpfixture.internal.Messages;
 import dev.tcpfixture.internal.ServerEngine;
 import dev.tcpfixture.internal.ServerSettings;
-import dev.tcpfixture.internal.Transcripts;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
@@ -42,16 +41,16 @@ import java.util.function.BooleanSupplier;
 public final class FakeTcpServer implements AutoCloseable {
 
     /** The step timeout unless configured: how long a step waits for the client. */
-    public static final Duration DEFAULT_STEP_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_STEP_TIMEOUT = ServerSettings.DEFAULT_STEP_TIMEOUT;
 
     /** The recording limit unless configured: bytes kept per connection and direction. */
-    public static final int DEFAULT_RECORDING_LIMIT = 1024 * 1024;
+    public static final int DEFAULT_RECORDING_LIMIT = ServerSettings.DEFAULT_RECORDING_LIMIT;
 
     /** The line limit unless configured: the longest line a step reads, in bytes. */
-    public static final int DEFAULT_LINE_LIMIT = 64 * 1024;
+    public static final int DEFAULT_LINE_LIMIT = ServerSettings.DEFAULT_LINE_LIMIT;
 
     /** The accept backlog unless configured. */
-    public static final int DEFAULT_BACKLOG = 512;
+    public static final int DEFAULT_BACKLOG = ServerSettings.DEFAULT_BACKLOG;
 
     private final ServerEngine engine;
 
@@ -95,7 +94,7 @@ public final class FakeTcpServer implements AutoCloseable {
      * @return the host to connect to
      */
     public String host() {
-        return Transcripts.literal(engine.address());
+        return Messages.literal(engine.address());
     }
 
     /**
@@ -113,17 +112,21 @@ public final class FakeTcpServer implements AutoCloseable {
      * @return the authority of the server
      */
     public String authority() {
-        return Transcripts.address(address());
+        return Messages.address(address());
     }
 
     // ---- what it does ----
 
     /**
      * Queues a script: each connection accepted in mode {@link ConnectionMode#ACCEPT} takes the next queued
-     * script, in order.
+     * script, in order. A queued script that no connection takes is a failure, reported by {@link #failures()}
+     * and {@link #verify()}, unless the server was built with {@link Builder#allowUnusedScripts()}.
      *
      * @param script the script
      * @return this server
+     * @throws IllegalArgumentException if the script expects a line longer than the server's
+     *     {@linkplain Builder#lineLimit(int) line limit}: no client could send it
+     * @throws IllegalStateException if the server is closed
      */
     public FakeTcpServer enqueue(Script script) {
         Objects.requireNonNull(script, "script");
@@ -137,6 +140,9 @@ public final class FakeTcpServer implements AutoCloseable {
      *
      * @param script the script
      * @return this server
+     * @throws IllegalArgumentException if the script expects a line longer than the server's
+     *     {@linkplain Builder#lineLimit(int) line limit}: no client could send it
+     * @throws IllegalStateException if the server is closed
      */
     public FakeTcpServer defaultScript(Script script) {
         Objects.requireNonNull(script, "script");
@@ -182,23 +188,25 @@ public final class FakeTcpServer implements AutoCloseable {
     /**
      * Waits for the next connection not taken yet and returns it.
      *
-     * @param timeout how long to wait at most
+     * @param timeout how long to wait at most; zero takes a connection only if one is there already
      * @return the connection, in order of acceptance
      * @throws AssertionError if no connection came within {@code timeout}
+     * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public RecordedConnection takeConnection(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
+        requireNotNegative(timeout, "timeout");
         try {
             RecordedConnection connection = engine.takeConnection(timeout);
             if (connection == null) {
-                throw new AssertionError("expected a connection to " + authority() + " within "
-                        + Durations.describe(timeout) + ", but none came (mode " + mode() + ", "
-                        + connectionCount() + " connection(s) so far, all taken)");
+                throw new AssertionError("Expected a connection to " + name() + " within "
+                        + Messages.duration(timeout) + ", but none came (mode " + engine.mode() + ", "
+                        + Messages.count(connectionCount(), "connection", "connections") + " so far, all taken)");
             }
             return connection;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while waiting for a connection to " + authority(), e);
+            throw new AssertionError("Expected a connection to " + name() + ", but the waiting thread was "
+                    + "interrupted", e);
         }
     }
 
@@ -218,13 +226,14 @@ public final class FakeTcpServer implements AutoCloseable {
      * {@code server.awaitUntil(() -> server.connectionCount() == 3, Duration.ofSeconds(2))}.
      *
      * @param condition the condition, usually on the server's record
-     * @param timeout how long to wait at most
+     * @param timeout how long to wait at most; zero checks the condition once
      * @return {@code true} if the condition held in time, {@code false} on timeout
      * @throws InterruptedException if the waiting thread is interrupted
+     * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public boolean awaitUntil(BooleanSupplier condition, Duration timeout) throws InterruptedException {
         Objects.requireNonNull(condition, "condition");
-        Objects.requireNonNull(timeout, "timeout");
+        requireNotNegative(timeout, "timeout");
         return engine.awaitUntil(condition, timeout);
     }
 
@@ -260,7 +269,10 @@ public final class FakeTcpServer implements AutoCloseable {
     }
 
     /**
-     * Returns every failure recorded so far: unmet script expectations and exceptions on server threads.
+     * Returns every failure recorded so far: unmet script expectations and exceptions on server threads, and,
+     * unless the server was built with {@link Builder#allowUnusedScripts()}, the queued scripts that no
+     * connection took (one failure with connection id 0 whose message starts {@code expected a connection for
+     * each queued script, but }; the same instance while the unused scripts stay the same).
      *
      * <p>The answer is exact: first the server becomes quiet. Every connection the kernel has completed is
      * accepted, and every connection has processed everything its client delivered to the kernel: it waits
@@ -279,8 +291,13 @@ public final class FakeTcpServer implements AutoCloseable {
     }
 
     /**
-     * Throws if any failure was recorded, with every failure and its transcript in the message. Exact, as
+     * Throws if any failure was recorded, with the failures and their transcripts in the message. Exact, as
      * {@link #failures()}: it first waits, at most the step timeout, until the server is quiet.
+     *
+     * <p>The message is bounded whatever the conversations were: it lists at most 20 failures (the others are
+     * counted; all of them: {@link #failures()}), and shows each transcript shortened, together at most about
+     * 64 KiB (the whole record: {@link #transcript()}, {@link RecordedConnection#received()}). The causes of the
+     * listed failures are attached as suppressed exceptions.
      *
      * @throws AssertionError if there is at least one failure
      */
@@ -289,8 +306,9 @@ public final class FakeTcpServer implements AutoCloseable {
         if (failures.isEmpty()) {
             return;
         }
-        AssertionError error = new AssertionError(describeFailures(failures));
-        for (ScriptFailure failure : failures) {
+        int listed = Math.min(failures.size(), Messages.MAX_LISTED);
+        AssertionError error = new AssertionError(describeFailures(failures, listed));
+        for (ScriptFailure failure : failures.subList(0, listed)) {
             if (failure.cause() != null) {
                 error.addSuppressed(failure.cause());
             }
@@ -298,15 +316,26 @@ public final class FakeTcpServer implements AutoCloseable {
         throw error;
     }
 
-    private String describeFailures(List<ScriptFailure> failures) {
+    private String describeFailures(List<ScriptFailure> failures, int listed) {
         StringBuilder message = new StringBuilder();
-        message.append(failures.size()).append(failures.size() == 1 ? " failure" : " failures")
-                .append(" on fake TCP server ").append(authority()).append(':');
-        int number = 1;
-        for (ScriptFailure failure : failures) {
-            message.append(System.lineSeparator()).append(number++).append(") ").append(failure.describe());
+        message.append("Expected no failures on ").append(name()).append(", but there ")
+                .append(failures.size() == 1 ? "was " : "were ")
+                .append(Messages.count(failures.size(), "failure", "failures")).append(':');
+        int share = Math.max(1024, Messages.MAX_TRANSCRIPT / listed);
+        for (int i = 0; i < listed; i++) {
+            message.append(System.lineSeparator()).append(i + 1).append(") ").append(failures.get(i).describe(share));
+        }
+        if (failures.size() > listed) {
+            message.append(System.lineSeparator()).append("... and ")
+                    .append(Messages.count(failures.size() - listed, "more failure", "more failures"))
+                    .append("; all of them: server.failures()");
         }
         return message.toString();
+    }
+
+    /** Returns {@code fake TCP server 127.0.0.1:4000}, as messages name the server. */
+    private String name() {
+        return Messages.server(address());
     }
 
     /**
@@ -361,19 +390,27 @@ public final class FakeTcpServer implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "FakeTcpServer[" + authority() + ", mode " + mode() + ", " + connectionCount() + " connection(s)]";
+        return "FakeTcpServer[" + authority() + ", mode " + engine.mode() + ", "
+                + Messages.count(connectionCount(), "connection", "connections") + "]";
+    }
+
+    private static void requireNotNegative(Duration duration, String name) {
+        Objects.requireNonNull(duration, name);
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative, was " + Messages.duration(duration));
+        }
     }
 
     /**
-     * An immutable builder of {@link FakeTcpServer}s: every method returns a new builder.
+     * An immutable builder of {@link FakeTcpServer}s: every method returns a new builder. Each option is
+     * validated by its method, at once: an invalid value throws {@link IllegalArgumentException} (a
+     * {@code null} one {@link NullPointerException}) there, never later when the server starts.
      *
      * @since 0.1
      */
     public static final class Builder {
 
-        static final Builder DEFAULTS = new Builder(new ServerSettings(InetAddress.getLoopbackAddress(),
-                DEFAULT_BACKLOG, DEFAULT_STEP_TIMEOUT, DEFAULT_RECORDING_LIMIT, DEFAULT_LINE_LIMIT,
-                StandardCharsets.UTF_8, ConnectionMode.ACCEPT));
+        static final Builder DEFAULTS = new Builder(ServerSettings.DEFAULTS);
 
         private final ServerSettings settings;
 
@@ -409,8 +446,7 @@ public final class FakeTcpServer implements AutoCloseable {
                 throw new IllegalArgumentException("a fake TCP server binds a loopback address (127.0.0.1, ::1) "
                         + "or, if meant, a wildcard address (0.0.0.0, ::), not " + address.getHostAddress());
             }
-            return with(new ServerSettings(address, settings.backlog(), settings.stepTimeout(),
-                    settings.recordingLimit(), settings.lineLimit(), settings.charset(), settings.initialMode()));
+            return new Builder(settings.withBindAddress(address));
         }
 
         /**
@@ -418,10 +454,10 @@ public final class FakeTcpServer implements AutoCloseable {
          *
          * @param timeout a positive duration
          * @return a builder with this option
+         * @throws IllegalArgumentException if {@code timeout} is zero or negative
          */
         public Builder stepTimeout(Duration timeout) {
-            return with(new ServerSettings(settings.bindAddress(), settings.backlog(), timeout,
-                    settings.recordingLimit(), settings.lineLimit(), settings.charset(), settings.initialMode()));
+            return new Builder(settings.withStepTimeout(requirePositive(timeout, "stepTimeout")));
         }
 
         /**
@@ -430,33 +466,47 @@ public final class FakeTcpServer implements AutoCloseable {
          *
          * @param bytes the limit, zero or more
          * @return a builder with this option
+         * @throws IllegalArgumentException if {@code bytes} is negative
          */
         public Builder recordingLimit(int bytes) {
-            return with(new ServerSettings(settings.bindAddress(), settings.backlog(), settings.stepTimeout(),
-                    bytes, settings.lineLimit(), settings.charset(), settings.initialMode()));
+            if (bytes < 0) {
+                throw new IllegalArgumentException("recordingLimit must not be negative, was " + bytes);
+            }
+            return new Builder(settings.withRecordingLimit(bytes));
         }
 
         /**
-         * Sets the longest line a step reads, in bytes; a longer one fails the step. Default
-         * {@link #DEFAULT_LINE_LIMIT}.
+         * Sets the longest line a step reads, in bytes; a longer one fails the step, and a script that expects
+         * a longer line cannot be queued. Default {@link #DEFAULT_LINE_LIMIT}.
          *
          * @param bytes the limit, at least 1
          * @return a builder with this option
+         * @throws IllegalArgumentException if {@code bytes} is less than 1
          */
         public Builder lineLimit(int bytes) {
-            return with(new ServerSettings(settings.bindAddress(), settings.backlog(), settings.stepTimeout(),
-                    settings.recordingLimit(), bytes, settings.charset(), settings.initialMode()));
+            if (bytes < 1) {
+                throw new IllegalArgumentException("lineLimit must be at least 1, was " + bytes);
+            }
+            return new Builder(settings.withLineLimit(bytes));
         }
 
         /**
-         * Sets the charset of text sent and received; default UTF-8.
+         * Sets the charset of text sent and received; default UTF-8. Lines end with the bytes {@code \r\n}
+         * or {@code \n}, so the charset must encode these characters (and ASCII) as single bytes: UTF-8,
+         * ISO-8859-1, US-ASCII, windows-1252 and the like, not UTF-16.
          *
          * @param charset the charset
          * @return a builder with this option
+         * @throws IllegalArgumentException if the charset cannot encode, or does not encode line endings as the
+         *     single bytes {@code \r} and {@code \n}
          */
         public Builder charset(Charset charset) {
-            return with(new ServerSettings(settings.bindAddress(), settings.backlog(), settings.stepTimeout(),
-                    settings.recordingLimit(), settings.lineLimit(), charset, settings.initialMode()));
+            Objects.requireNonNull(charset, "charset");
+            if (!charset.canEncode() || !Arrays.equals("\r\nA".getBytes(charset), new byte[] {'\r', '\n', 'A'})) {
+                throw new IllegalArgumentException("charset must encode ASCII, and so line endings, as single "
+                        + "bytes (UTF-8, ISO-8859-1, US-ASCII and the like), not " + charset.name());
+            }
+            return new Builder(settings.withCharset(charset));
         }
 
         /**
@@ -468,10 +518,13 @@ public final class FakeTcpServer implements AutoCloseable {
          *
          * @param backlog at least 1
          * @return a builder with this option
+         * @throws IllegalArgumentException if {@code backlog} is less than 1
          */
         public Builder backlog(int backlog) {
-            return with(new ServerSettings(settings.bindAddress(), backlog, settings.stepTimeout(),
-                    settings.recordingLimit(), settings.lineLimit(), settings.charset(), settings.initialMode()));
+            if (backlog < 1) {
+                throw new IllegalArgumentException("backlog must be at least 1, was " + backlog);
+            }
+            return new Builder(settings.withBacklog(backlog));
         }
 
         /**
@@ -481,12 +534,20 @@ public final class FakeTcpServer implements AutoCloseable {
          * @return a builder with this option
          */
         public Builder mode(ConnectionMode mode) {
-            return with(new ServerSettings(settings.bindAddress(), settings.backlog(), settings.stepTimeout(),
-                    settings.recordingLimit(), settings.lineLimit(), settings.charset(), mode));
+            Objects.requireNonNull(mode, "mode");
+            return new Builder(settings.withInitialMode(mode));
         }
 
-        private static Builder with(ServerSettings settings) {
-            return new Builder(settings);
+        /**
+         * Lets scripts queued with {@link FakeTcpServer#enqueue(Script)} go unused. By default
+         * {@link FakeTcpServer#failures()} and {@link FakeTcpServer#verify()} report every queued script that
+         * no connection took (a retry that never came, a client that connected fewer times than the test
+         * expects), as one failure that names them.
+         *
+         * @return a builder with this option
+         */
+        public Builder allowUnusedScripts() {
+            return new Builder(settings.withAllowUnusedScripts(true));
         }
 
         /**
@@ -502,6 +563,14 @@ public final class FakeTcpServer implements AutoCloseable {
         @Override
         public String toString() {
             return "FakeTcpServer.Builder" + settings;
+        }
+
+        private static Duration requirePositive(Duration duration, String name) {
+            Objects.requireNonNull(duration, name);
+            if (duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, was " + Messages.duration(duration));
+            }
+            return duration;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.tcpfixture;
 
+import dev.tcpfixture.internal.Messages;
 import java.util.Objects;
 
 /**
@@ -26,16 +27,38 @@ public record ScriptFailure(int connectionId, String step, String message, Strin
     }
 
     /**
-     * Returns the message followed by the transcript, as shown in test failures.
+     * Returns the message followed by the transcript, as shown in test failures: one item of a list of failures,
+     * {@code connection #1: expected line "PING", but received line "PONG"} (or {@code server: ...} for a
+     * failure not tied to one connection), then the transcript shortened to at most about 64 KiB (its start and
+     * its end; the whole record: {@link FakeTcpServer#transcript()}, {@link RecordedConnection#received()}).
      *
-     * @return a multi-line description of this failure
+     * @return a multi-line description of this failure, bounded whatever the conversation was
      */
     public String describe() {
+        return describe(Messages.MAX_TRANSCRIPT);
+    }
+
+    /** Describes this failure with its transcript shortened to at most {@code transcriptLimit} characters. */
+    String describe(int transcriptLimit) {
         StringBuilder text = new StringBuilder();
-        text.append(connectionId > 0 ? "connection #" + connectionId : "server").append(": ").append(message);
+        text.append(connectionId > 0 ? "connection #" + connectionId : "server").append(": ")
+                .append(Messages.abbreviate(message, Messages.MAX_TRANSCRIPT));
         if (!transcript.isEmpty()) {
-            text.append(System.lineSeparator()).append(transcript);
+            text.append(System.lineSeparator()).append(Messages.bounded(transcript, transcriptLimit));
         }
         return text.toString();
+    }
+
+    /**
+     * Returns a short form for logs and debuggers: the connection, the step and the message (shortened), not
+     * the transcript.
+     *
+     * @return {@code ScriptFailure[connection #1, step expect line "PING": expected line "PING", but ...]}
+     */
+    @Override
+    public String toString() {
+        return "ScriptFailure[" + (connectionId > 0 ? "connection #" + connectionId : "server")
+                + (step.isEmpty() ? "" : ", step " + Messages.abbreviate(step)) + ": " + Messages.abbreviate(message)
+                + "]";
     }
 }

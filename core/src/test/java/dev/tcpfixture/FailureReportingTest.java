@@ -41,7 +41,8 @@ class FailureReportingTest {
         });
         assertThatThrownBy(server::verify)
                 .isInstanceOf(AssertionError.class)
-                .hasMessageStartingWith("1 failure on fake TCP server 127.0.0.1:" + server.port())
+                .hasMessageStartingWith("Expected no failures on fake TCP server 127.0.0.1:" + server.port()
+                        + ", but there was 1 failure:")
                 .hasMessageContaining("connection #1: expected line \"HELO x\", but received line \"EHLO y\"")
                 .hasMessageContaining("client> \"EHLO y\\r\\n\"");
     }

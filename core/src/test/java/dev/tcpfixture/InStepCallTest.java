@@ -24,7 +24,7 @@ class InStepCallTest {
     private static final Duration PROMPT = Duration.ofSeconds(2);
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final long RESULT_WAIT_SECONDS = 10;
-    private static final String QUIET_MESSAGE = "did not become quiet";
+    private static final String QUIET_MESSAGE = "expected the server to become quiet";
 
     /** What a call made on a server thread gave, handed back to the test thread. */
     private record Outcome(Duration took, Object returned, Throwable thrown) {

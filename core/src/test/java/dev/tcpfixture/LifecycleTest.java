@@ -155,7 +155,7 @@ class LifecycleTest {
     @Test
     void toStringShowsAddressModeAndCount() {
         try (FakeTcpServer server = FakeTcpServer.start()) {
-            assertThat(server).hasToString("FakeTcpServer[127.0.0.1:" + server.port() + ", mode ACCEPT, 0 connection(s)]");
+            assertThat(server).hasToString("FakeTcpServer[127.0.0.1:" + server.port() + ", mode ACCEPT, 0 connections]");
         }
     }
 }

@@ -34,7 +34,7 @@ class QuiescenceStressTest {
     private static final String LOST = "lost";
     private static final String CLEAN = "clean";
     private static final String QUIET_BOUND_HIT = "quiet bound hit";
-    private static final String QUIET_MESSAGE = "did not become quiet";
+    private static final String QUIET_MESSAGE = "expected the server to become quiet";
 
     private enum Check { VERIFY, FAILURES_AT_ONCE, TAKE_CONNECTION_THEN_VERIFY }
 

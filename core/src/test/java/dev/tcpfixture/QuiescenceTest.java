@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 class QuiescenceTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
-    private static final String NOT_QUIET = "did not become quiet";
+    private static final String NOT_QUIET = "expected the server to become quiet";
 
     private static Socket connect(FakeTcpServer server) throws Exception {
         Socket socket = new Socket();
@@ -126,6 +126,7 @@ class QuiescenceTest {
             byte[] chunk = new byte[8192];
             try (Socket client = connect(server)) {
                 OutputStream output = client.getOutputStream();
+                output.write(chunk); // delivered before write returns: the server has input to process from now on
                 started.countDown();
                 while (sending.get()) {
                     output.write(chunk);
@@ -140,7 +141,7 @@ class QuiescenceTest {
             List<ScriptFailure> failures = server.failures();
             assertThat(failures).hasSize(1);
             assertThat(failures.get(0).message())
-                    .startsWith("the server " + NOT_QUIET + " within 300 ms (connection #1 was still pausing)");
+                    .startsWith(NOT_QUIET + " within 300 ms, but connection #1 was still pausing");
         } finally {
             sending.set(false);
             server.close();
@@ -162,7 +163,7 @@ class QuiescenceTest {
                 assertThat(server.awaitUntil(() -> server.connectionCount() == 1, WAIT)).isTrue();
 
                 assertThatThrownBy(server::verify).isInstanceOf(AssertionError.class)
-                        .hasMessageContaining(NOT_QUIET + " within 300 ms (connection #1 was still running a step)");
+                        .hasMessageContaining(NOT_QUIET + " within 300 ms, but connection #1 was still running a step");
             } finally {
                 release.countDown();
             }

@@ -69,8 +69,8 @@ class RecordingTest {
     void takeConnectionFailsClearlyOnTimeout() {
         assertThatThrownBy(() -> server.takeConnection(Duration.ofMillis(50)))
                 .isInstanceOf(AssertionError.class)
-                .hasMessageContaining("expected a connection to 127.0.0.1:" + server.port() + " within 50 ms")
-                .hasMessageContaining("none came");
+                .hasMessage("Expected a connection to fake TCP server 127.0.0.1:" + server.port() + " within 50 ms, "
+                        + "but none came (mode ACCEPT, 0 connections so far, all taken)");
     }
 
     @Test

@@ -34,7 +34,10 @@ final class Connections implements ServerPort.Listener {
     private final ChangeSignal changes;
     private final Quiescence quiescence;
 
-    private final ConcurrentLinkedQueue<List<Step>> scripts = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<QueuedScript> scripts = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queuedNumbers = new AtomicInteger();
+    private final Object unusedLock = new Object();
+    private ScriptFailure unusedReported; // guarded by unusedLock: the last report, kept while nothing changes
     private volatile List<Step> defaultScript = List.of();
     private final List<ConnectionRecorder> records = new ArrayList<>(); // guarded by itself
     private final BlockingQueue<ConnectionRecorder> untaken = new LinkedBlockingQueue<>();
@@ -55,8 +58,12 @@ final class Connections implements ServerPort.Listener {
 
     // ---- scripts ----
 
+    /** A script in the queue, numbered in the order it was queued, from 1. */
+    private record QueuedScript(int number, List<Step> steps) {
+    }
+
     void enqueue(List<Step> steps) {
-        scripts.add(List.copyOf(steps));
+        scripts.add(new QueuedScript(queuedNumbers.incrementAndGet(), List.copyOf(steps)));
     }
 
     void defaultScript(List<Step> steps) {
@@ -76,7 +83,8 @@ final class Connections implements ServerPort.Listener {
             register(channel, mode);
         } catch (IOException | RuntimeException | Error e) {
             closeQuietly(channel);
-            serverFailed("setting up an accepted connection failed: " + e, e);
+            serverFailed("expected to set up every accepted connection, but setting one up failed with "
+                    + Messages.abbreviate(e.toString()), e);
         }
     }
 
@@ -91,10 +99,8 @@ final class Connections implements ServerPort.Listener {
         }
         List<Step> steps = mode.script();
         if (steps == null) {
-            steps = scripts.poll();
-            if (steps == null) {
-                steps = defaultScript;
-            }
+            QueuedScript queued = scripts.poll();
+            steps = queued != null ? queued.steps() : defaultScript;
         }
         Session session = new Session(channel, recorder, settings, shutdown, changes);
         registration.lock();
@@ -122,16 +128,18 @@ final class Connections implements ServerPort.Listener {
     /** Records a failure to accept as a failure of the server; the server goes on accepting. */
     @Override
     public void acceptFailed(Throwable failure, long repeats) {
-        serverFailed("accepting a connection failed: " + failure
-                + (repeats > 0 ? " (and " + repeats + " times more)" : "") + "; still accepting", failure);
+        serverFailed("expected to accept every connection, but accepting failed with "
+                + Messages.abbreviate(failure.toString())
+                + (repeats > 0 ? " (and " + Messages.count(repeats, "time", "times") + " more)" : "")
+                + "; still accepting", failure);
     }
 
     void serverFailed(String message, Throwable cause) {
         if (serverFailures.size() < MAX_SERVER_FAILURES) {
             serverFailures.add(new ScriptFailure(0, "", message, "", cause));
         } else if (serverFailures.size() == MAX_SERVER_FAILURES) {
-            serverFailures.add(new ScriptFailure(0, "", "more server failures than " + MAX_SERVER_FAILURES
-                    + "; later ones are not kept", "", null));
+            serverFailures.add(new ScriptFailure(0, "", "expected at most " + MAX_SERVER_FAILURES
+                    + " server failures, but there were more; later ones are not kept", "", null));
         }
         changes.signal();
     }
@@ -199,6 +207,45 @@ final class Connections implements ServerPort.Listener {
         synchronized (records) {
             return records.size();
         }
+    }
+
+    /**
+     * Returns the failure that reports the queued scripts no connection took, or {@code null} if there are
+     * none. The same instance as last time while the unused scripts are the same ones.
+     */
+    ScriptFailure unusedScripts() {
+        List<QueuedScript> unused = List.copyOf(scripts);
+        synchronized (unusedLock) {
+            if (unused.isEmpty()) {
+                unusedReported = null;
+                return null;
+            }
+            String message = describeUnused(unused);
+            if (unusedReported == null || !unusedReported.message().equals(message)) {
+                unusedReported = new ScriptFailure(0, "", message, "", null);
+            }
+            return unusedReported;
+        }
+    }
+
+    private String describeUnused(List<QueuedScript> unused) {
+        int total = queuedNumbers.get();
+        StringBuilder text = new StringBuilder("expected a connection for each queued script, but ")
+                .append(unused.size()).append(" of ").append(Messages.count(total, "queued script", "queued scripts"))
+                .append(unused.size() == 1 ? " was" : " were").append(" not taken by any connection (")
+                .append(Messages.count(count(), "connection", "connections"))
+                .append(" accepted; to allow this: FakeTcpServer.builder().allowUnusedScripts()):");
+        int listed = Math.min(unused.size(), Messages.MAX_LISTED);
+        for (int i = 0; i < listed; i++) {
+            QueuedScript script = unused.get(i);
+            text.append(System.lineSeparator()).append("  queued script #").append(script.number()).append(": ")
+                    .append(Steps.describe(script.steps()));
+        }
+        if (unused.size() > listed) {
+            text.append(System.lineSeparator()).append("  ... and ")
+                    .append(Messages.count(unused.size() - listed, "more unused script", "more unused scripts"));
+        }
+        return text.toString();
     }
 
     /** Returns every failure recorded, the server's own first. */

@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * Duration arithmetic that saturates instead of overflowing, for timeouts such as
- * {@code Duration.ofSeconds(Long.MAX_VALUE)}.
+ * {@code Duration.ofSeconds(Long.MAX_VALUE)}. Messages show durations through {@link Messages#duration}.
  */
 public final class Durations {
 
@@ -12,30 +12,17 @@ public final class Durations {
     }
 
     /**
-     * Returns the duration in nanoseconds, or {@link Long#MAX_VALUE} if it is longer than that.
+     * Returns the duration in nanoseconds, or {@link Long#MAX_VALUE} ({@link Long#MIN_VALUE}) if it is longer
+     * (more negative) than that.
      *
-     * @param duration a non-negative duration
+     * @param duration the duration
      * @return the nanoseconds, saturated
      */
     public static long nanos(Duration duration) {
         try {
             return duration.toNanos();
         } catch (ArithmeticException tooLong) {
-            return Long.MAX_VALUE;
+            return duration.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
         }
-    }
-
-    /**
-     * Describes a timeout for messages in milliseconds, for example {@code 250 ms}.
-     *
-     * @param duration the duration
-     * @return the description
-     */
-    public static String describe(Duration duration) {
-        long nanos = nanos(duration);
-        if (nanos == Long.MAX_VALUE) {
-            return "forever";
-        }
-        return nanos / 1_000_000 + " ms";
     }
 }

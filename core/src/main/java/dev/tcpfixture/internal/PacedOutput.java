@@ -46,7 +46,7 @@ final class PacedOutput {
                     recorder.sent(data, from, count);
                 } else if (Deadlines.passed(deadline)) {
                     throw new SendTimeoutException("the client did not read: " + pending.remaining() + " of "
-                            + length + " bytes could not be sent within " + Durations.describe(timeout));
+                            + length + " bytes could not be sent within " + Messages.duration(timeout));
                 } else {
                     awaitClientRead(deadline);
                 }

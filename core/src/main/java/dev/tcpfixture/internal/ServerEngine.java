@@ -33,6 +33,7 @@ public final class ServerEngine implements AutoCloseable, Quiescence {
     private final ReentrantLock closing = new ReentrantLock();
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile boolean closeStarted;
+    private volatile boolean closeRequested; // from the first moment of close(): no new scripts
 
     private ServerEngine(ServerSettings settings) {
         this.settings = settings;
@@ -55,7 +56,7 @@ public final class ServerEngine implements AutoCloseable, Quiescence {
         } catch (IOException e) {
             engine.close();
             throw new UncheckedIOException("could not start a fake TCP server on "
-                    + Transcripts.host(settings.bindAddress()) + ": " + e.getMessage(), e);
+                    + Messages.host(settings.bindAddress()) + ": " + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
             engine.close();
             throw e;
@@ -75,12 +76,45 @@ public final class ServerEngine implements AutoCloseable, Quiescence {
         return port.address();
     }
 
+    /**
+     * Queues a script.
+     *
+     * @param steps the steps
+     * @throws IllegalArgumentException if a step expects a line longer than the line limit
+     * @throws IllegalStateException if the server is closed
+     */
     public void enqueue(List<Step> steps) {
+        checkScript(steps, "queued");
         connections.enqueue(steps);
     }
 
+    /**
+     * Sets the default script.
+     *
+     * @param steps the steps
+     * @throws IllegalArgumentException if a step expects a line longer than the line limit
+     * @throws IllegalStateException if the server is closed
+     */
     public void defaultScript(List<Step> steps) {
+        checkScript(steps, "set as the default script");
         connections.defaultScript(steps);
+    }
+
+    private void checkScript(List<Step> steps, String what) {
+        if (closeRequested) {
+            throw new IllegalStateException(Messages.server(new java.net.InetSocketAddress(address(), port()))
+                    + " is closed: a script " + what + " now would never run");
+        }
+        for (Step step : steps) {
+            long length = step.expectedLineLength(settings.charset());
+            if (length > settings.lineLimit()) {
+                throw new IllegalArgumentException("the step " + step.description() + " expects a line of "
+                        + Messages.count(length, "byte", "bytes") + " in " + settings.charset().name()
+                        + ", longer than the server's line limit of "
+                        + Messages.count(settings.lineLimit(), "byte", "bytes") + ", so no client could meet it; "
+                        + "raise the limit with FakeTcpServer.builder().lineLimit(...)");
+            }
+        }
     }
 
     public int queuedScripts() {
@@ -129,9 +163,15 @@ public final class ServerEngine implements AutoCloseable, Quiescence {
     public List<ScriptFailure> failures() {
         String busy = closeStarted ? null : awaitQuietOrBusy();
         List<ScriptFailure> all = connections.failures();
+        if (!settings.allowUnusedScripts()) {
+            ScriptFailure unused = connections.unusedScripts();
+            if (unused != null) {
+                all.add(unused);
+            }
+        }
         if (busy != null) {
-            all.add(new ScriptFailure(0, "", "the server did not become quiet within "
-                    + Durations.describe(settings.stepTimeout()) + " (" + busy + "), so what its clients sent "
+            all.add(new ScriptFailure(0, "", "expected the server to become quiet within "
+                    + Messages.duration(settings.stepTimeout()) + ", but " + busy + ", so what its clients sent "
                     + "last may not be checked yet", "", null));
         }
         return List.copyOf(all);
@@ -157,7 +197,8 @@ public final class ServerEngine implements AutoCloseable, Quiescence {
         try {
             port.acceptPending();
         } catch (IOException e) {
-            connections.serverFailed("accepting a connection failed: " + e + "; still accepting", e);
+            connections.serverFailed("expected to accept every connection, but accepting failed with "
+                    + Messages.abbreviate(e.toString()) + "; still accepting", e);
         }
         Session self = ownSession();
         if (self == null) {
@@ -211,20 +252,21 @@ public final class ServerEngine implements AutoCloseable, Quiescence {
             if (closeStarted) {
                 return;
             }
+            closeRequested = true;
             // idle threads end meanwhile; a connection accepted from now on gets a thread of its own
             threads.shutdown();
             port.close(Deadlines.after(THREAD_STOP_TIMEOUT));
             String busy = awaitQuietOrBusy();
             if (busy != null) {
-                connections.serverFailed("the server did not become quiet within "
-                        + Durations.describe(settings.stepTimeout()) + " before closing (" + busy + ")", null);
+                connections.serverFailed("expected the server to become quiet within "
+                        + Messages.duration(settings.stepTimeout()) + " before closing, but " + busy, null);
             }
             closeStarted = true;
             shutdown.trigger();
             connections.shutdown();
             for (String thread : threads.shutdownAndJoin(Deadlines.after(THREAD_STOP_TIMEOUT))) {
-                connections.serverFailed("server thread " + thread + " did not stop within "
-                        + Durations.describe(THREAD_STOP_TIMEOUT), null);
+                connections.serverFailed("expected server thread " + thread + " to stop within "
+                        + Messages.duration(THREAD_STOP_TIMEOUT) + ", but it is still running", null);
             }
         } finally {
             closed.countDown();

@@ -3,42 +3,183 @@ package dev.tcpfixture.internal;
 import dev.tcpfixture.ConnectionMode;
 import java.net.InetAddress;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
- * The validated options of one fake server.
- *
- * @param bindAddress the address to bind
- * @param backlog the accept backlog of the listener
- * @param stepTimeout how long a blocking step waits for the client by default
- * @param recordingLimit how many bytes per direction each connection records at most
- * @param lineLimit how long a received line may be, in bytes
- * @param charset the charset of text sent and received
- * @param initialMode the connection mode at start
+ * The options of one fake server, immutable: each {@code with...} method returns a copy with one option
+ * changed. The one settings type of tcpfixture; {@code FakeTcpServer.Builder} validates each option once, in
+ * its own method, and is the only code that makes settings.
  */
-public record ServerSettings(InetAddress bindAddress, int backlog, Duration stepTimeout, int recordingLimit,
-        int lineLimit, Charset charset, ConnectionMode initialMode) {
+public final class ServerSettings {
+
+    /** The step timeout unless configured. */
+    public static final Duration DEFAULT_STEP_TIMEOUT = Duration.ofSeconds(5);
+
+    /** The recording limit unless configured, in bytes per connection and direction. */
+    public static final int DEFAULT_RECORDING_LIMIT = 1024 * 1024;
+
+    /** The line limit unless configured, in bytes. */
+    public static final int DEFAULT_LINE_LIMIT = 64 * 1024;
+
+    /** The accept backlog unless configured. */
+    public static final int DEFAULT_BACKLOG = 512;
+
+    /** The defaults: 127.0.0.1, backlog 512, step timeout 5 s, 1 MiB recorded, lines of 64 KiB, UTF-8. */
+    public static final ServerSettings DEFAULTS = new ServerSettings();
+
+    private InetAddress bindAddress = InetAddress.getLoopbackAddress();
+    private int backlog = DEFAULT_BACKLOG;
+    private Duration stepTimeout = DEFAULT_STEP_TIMEOUT;
+    private int recordingLimit = DEFAULT_RECORDING_LIMIT;
+    private int lineLimit = DEFAULT_LINE_LIMIT;
+    private Charset charset = StandardCharsets.UTF_8;
+    private ConnectionMode initialMode = ConnectionMode.ACCEPT;
+    private boolean allowUnusedScripts;
+
+    // Fields are set only on a fresh copy, before it is returned: once published, settings never change.
+
+    private ServerSettings() {
+    }
+
+    private ServerSettings copy() {
+        ServerSettings copy = new ServerSettings();
+        copy.bindAddress = bindAddress;
+        copy.backlog = backlog;
+        copy.stepTimeout = stepTimeout;
+        copy.recordingLimit = recordingLimit;
+        copy.lineLimit = lineLimit;
+        copy.charset = charset;
+        copy.initialMode = initialMode;
+        copy.allowUnusedScripts = allowUnusedScripts;
+        return copy;
+    }
+
+    /** @return the address to bind */
+    public InetAddress bindAddress() {
+        return bindAddress;
+    }
+
+    /** @return the accept backlog of the listener */
+    public int backlog() {
+        return backlog;
+    }
+
+    /** @return how long a step waits for the client by default */
+    public Duration stepTimeout() {
+        return stepTimeout;
+    }
+
+    /** @return how many bytes per direction each connection records at most */
+    public int recordingLimit() {
+        return recordingLimit;
+    }
+
+    /** @return how long a received line may be, in bytes */
+    public int lineLimit() {
+        return lineLimit;
+    }
+
+    /** @return the charset of text sent and received */
+    public Charset charset() {
+        return charset;
+    }
+
+    /** @return the connection mode at start */
+    public ConnectionMode initialMode() {
+        return initialMode;
+    }
+
+    /** @return whether queued scripts that no connection took are not reported as a failure */
+    public boolean allowUnusedScripts() {
+        return allowUnusedScripts;
+    }
 
     /**
-     * Validates the settings.
+     * @param address the address to bind, validated by the caller
+     * @return a copy with this option
      */
-    public ServerSettings {
-        Objects.requireNonNull(bindAddress, "bindAddress");
-        Objects.requireNonNull(stepTimeout, "stepTimeout");
-        Objects.requireNonNull(charset, "charset");
-        Objects.requireNonNull(initialMode, "initialMode");
-        if (backlog < 1) {
-            throw new IllegalArgumentException("backlog must be at least 1, was " + backlog);
-        }
-        if (stepTimeout.isNegative() || stepTimeout.isZero()) {
-            throw new IllegalArgumentException("stepTimeout must be positive, was " + stepTimeout);
-        }
-        if (recordingLimit < 0) {
-            throw new IllegalArgumentException("recordingLimit must not be negative, was " + recordingLimit);
-        }
-        if (lineLimit < 1) {
-            throw new IllegalArgumentException("lineLimit must be at least 1, was " + lineLimit);
-        }
+    public ServerSettings withBindAddress(InetAddress address) {
+        ServerSettings copy = copy();
+        copy.bindAddress = address;
+        return copy;
+    }
+
+    /**
+     * @param backlog the accept backlog, validated by the caller
+     * @return a copy with this option
+     */
+    public ServerSettings withBacklog(int backlog) {
+        ServerSettings copy = copy();
+        copy.backlog = backlog;
+        return copy;
+    }
+
+    /**
+     * @param timeout the step timeout, validated by the caller
+     * @return a copy with this option
+     */
+    public ServerSettings withStepTimeout(Duration timeout) {
+        ServerSettings copy = copy();
+        copy.stepTimeout = timeout;
+        return copy;
+    }
+
+    /**
+     * @param bytes the recording limit, validated by the caller
+     * @return a copy with this option
+     */
+    public ServerSettings withRecordingLimit(int bytes) {
+        ServerSettings copy = copy();
+        copy.recordingLimit = bytes;
+        return copy;
+    }
+
+    /**
+     * @param bytes the line limit, validated by the caller
+     * @return a copy with this option
+     */
+    public ServerSettings withLineLimit(int bytes) {
+        ServerSettings copy = copy();
+        copy.lineLimit = bytes;
+        return copy;
+    }
+
+    /**
+     * @param charset the charset, validated by the caller
+     * @return a copy with this option
+     */
+    public ServerSettings withCharset(Charset charset) {
+        ServerSettings copy = copy();
+        copy.charset = charset;
+        return copy;
+    }
+
+    /**
+     * @param mode the initial mode, validated by the caller
+     * @return a copy with this option
+     */
+    public ServerSettings withInitialMode(ConnectionMode mode) {
+        ServerSettings copy = copy();
+        copy.initialMode = mode;
+        return copy;
+    }
+
+    /**
+     * @param allow whether unused queued scripts are allowed
+     * @return a copy with this option
+     */
+    public ServerSettings withAllowUnusedScripts(boolean allow) {
+        ServerSettings copy = copy();
+        copy.allowUnusedScripts = allow;
+        return copy;
+    }
+
+    @Override
+    public String toString() {
+        return "[bindAddress=" + Messages.literal(bindAddress) + ", backlog=" + backlog + ", stepTimeout="
+                + Messages.duration(stepTimeout) + ", recordingLimit=" + recordingLimit + ", lineLimit=" + lineLimit
+                + ", charset=" + charset.name() + ", mode=" + initialMode + ", allowUnusedScripts="
+                + allowUnusedScripts + "]";
     }
 }

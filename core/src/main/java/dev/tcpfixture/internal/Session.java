@@ -300,7 +300,7 @@ public final class Session implements RecordedInput.Ending {
      */
     void reset(String detail) throws IOException {
         if (!input.awaitFirstInput(deadlineAfter(stepTimeout()))) {
-            note("the client sent nothing within " + Durations.describe(stepTimeout()) + "; resetting anyway");
+            note("the client sent nothing within " + Messages.duration(stepTimeout()) + "; resetting anyway");
         }
         if (!closed.compareAndSet(false, true)) {
             return;

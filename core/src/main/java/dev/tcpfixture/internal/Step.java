@@ -50,4 +50,15 @@ public interface Step {
     default boolean isFinal() {
         return false;
     }
+
+    /**
+     * Returns the length in bytes of the line this step expects the client to send, for checking it against the
+     * server's line limit when the script is queued.
+     *
+     * @param charset the server's charset
+     * @return the length of the expected line, or {@code -1} if the step expects no fixed line
+     */
+    default long expectedLineLength(java.nio.charset.Charset charset) {
+        return -1;
+    }
 }

@@ -89,7 +89,7 @@ public final class Steps {
     }
 
     private static Step expectExactly(String shown, byte[] bytes, String text) {
-        return new Expectation("expect " + shown, shown, new ExpectExactly(shown, bytes, text));
+        return new Expectation("expect " + shown, shown, new ExpectExactly(shown, bytes, text), null);
     }
 
     /**
@@ -100,7 +100,7 @@ public final class Steps {
      */
     public static Step expectLine(String expected) {
         String shown = "line \"" + escape(expected) + '"';
-        return new Expectation("expect " + shown, shown, new ExpectLine(shown, expected, null));
+        return new Expectation("expect " + shown, shown, new ExpectLine(shown, expected, null), expected);
     }
 
     /**
@@ -115,7 +115,7 @@ public final class Steps {
     }
 
     private static Step expectLineWhere(String shown, Predicate<String> condition) {
-        return new Expectation("expect " + shown, shown, new ExpectLine(shown, null, condition));
+        return new Expectation("expect " + shown, shown, new ExpectLine(shown, null, condition), null);
     }
 
     /**
@@ -124,7 +124,7 @@ public final class Steps {
      * @return the step
      */
     public static Step skipLine() {
-        return new Expectation("skip a line", "a line", session -> readLine(session, "a line"));
+        return new Expectation("skip a line", "a line", session -> readLine(session, "a line"), null);
     }
 
     /**
@@ -141,7 +141,7 @@ public final class Steps {
             while (!condition.test(readLine(session, shown, deadline))) {
                 // keep skipping
             }
-        });
+        }, null);
     }
 
     /**
@@ -162,7 +162,7 @@ public final class Steps {
             } catch (SocketTimeoutException e) {
                 throw timedOut(session, what);
             }
-        });
+        }, null);
     }
 
     /**
@@ -172,7 +172,7 @@ public final class Steps {
      * @return the step
      */
     public static Step pause(Duration duration) {
-        return new Simple("pause " + Durations.describe(duration), session -> session.delay(duration));
+        return new Simple("pause " + Messages.duration(duration), session -> session.delay(duration));
     }
 
     /**
@@ -226,7 +226,7 @@ public final class Steps {
             } catch (Exception e) {
                 throw new HandlerException(e);
             }
-        });
+        }, null);
     }
 
     /**
@@ -339,10 +339,34 @@ public final class Steps {
      * @return the step
      */
     public static Step stepTimeout(Duration timeout) {
-        return new Simple("use step timeout " + Durations.describe(timeout), session -> session.stepTimeout(timeout));
+        return new Simple("use step timeout " + Messages.duration(timeout), session -> session.stepTimeout(timeout));
     }
 
     // ---- helpers ----
+
+    /** How many steps a description of a script shows at its start and at its end. */
+    private static final int DESCRIBED_STEPS = 10;
+
+    /**
+     * Describes a script for messages: {@code [send line "220 ready", expect line "QUIT", close]}, with at most
+     * the first and the last ten steps.
+     *
+     * @param steps the steps
+     * @return the description, bounded
+     */
+    public static String describe(java.util.List<Step> steps) {
+        StringBuilder text = new StringBuilder("[");
+        int count = steps.size();
+        for (int i = 0; i < count; i++) {
+            if (count > 2 * DESCRIBED_STEPS && i == DESCRIBED_STEPS) {
+                text.append("... ").append(count - 2 * DESCRIBED_STEPS).append(" steps omitted ..., ");
+                i = count - DESCRIBED_STEPS - 1;
+                continue;
+            }
+            text.append(steps.get(i).description()).append(i < count - 1 ? ", " : "");
+        }
+        return text.append(']').toString();
+    }
 
     static String escape(String text) {
         return text == null ? "null" : Transcripts.escape(text.getBytes(StandardCharsets.UTF_8));
@@ -382,7 +406,7 @@ public final class Steps {
     }
 
     private static ExpectationFailure timedOut(Session session, String what) {
-        return new ExpectationFailure("expected " + what + " within " + Durations.describe(session.stepTimeout())
+        return new ExpectationFailure("expected " + what + " within " + Messages.duration(session.stepTimeout())
                 + ", but " + (session.hasUnread() ? "only " + session.unread() + " came" : "nothing came"));
     }
 
@@ -495,8 +519,13 @@ public final class Steps {
         }
     }
 
-    /** A step that waits for input the client must send. */
-    private record Expectation(String description, String expectation, Action action) implements Step {
+    /** A step that waits for input the client must send; {@code line} is the line it expects, if one. */
+    private record Expectation(String description, String expectation, Action action, String line) implements Step {
+        @Override
+        public long expectedLineLength(java.nio.charset.Charset charset) {
+            return line == null ? -1 : line.getBytes(charset).length;
+        }
+
         @Override
         public void run(Session session) throws ExpectationFailure, IOException {
             action.run(session);
