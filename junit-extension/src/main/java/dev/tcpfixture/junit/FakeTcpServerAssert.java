@@ -145,7 +145,7 @@ public class FakeTcpServerAssert extends AbstractAssert<FakeTcpServerAssert, Fak
     }
 
     private FakeTcpServer server() {
-        objects.assertNotNull(info, actual);
+        isNotNull();
         return actual;
     }
 

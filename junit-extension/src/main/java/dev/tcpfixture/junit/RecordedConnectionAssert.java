@@ -328,7 +328,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
     }
 
     private RecordedConnection connection() {
-        objects.assertNotNull(info, actual);
+        isNotNull();
         return actual;
     }
 

@@ -32,6 +32,12 @@ final class ServerStarter {
      *     unnoticed
      */
     static FakeTcpServer start(ServerSpec spec, String origin, ExtensionOptions options, ExtensionContext context) {
+        return builder(spec, origin, options, context).start();
+    }
+
+    /** Returns the builder of the server {@code spec} asks for; see {@link #start}. */
+    static FakeTcpServer.Builder builder(ServerSpec spec, String origin, ExtensionOptions options,
+            ExtensionContext context) {
         FakeTcpServer.Builder builder = FakeTcpServer.builder();
         for (Map.Entry<String, ServerOption> renamed : RENAMED.entrySet()) {
             if (context.getConfigurationParameter(renamed.getKey()).isPresent()) {
@@ -56,7 +62,7 @@ final class ServerStarter {
             builder = apply(builder, attribute.getKey(), attribute.getValue(), "Invalid @TcpServer(" + written
                     + ") on " + origin);
         }
-        return builder.start();
+        return builder;
     }
 
     private static FakeTcpServer.Builder apply(FakeTcpServer.Builder builder, ServerOption option, String text,
