@@ -4,6 +4,7 @@ import static dev.tcpfixture.junit.TcpAssertions.assertClientClosed;
 import static dev.tcpfixture.junit.TcpAssertions.assertClientFails;
 import static dev.tcpfixture.junit.TcpAssertions.assertConnectTimesOut;
 import static dev.tcpfixture.junit.TcpAssertions.assertConnects;
+import static dev.tcpfixture.junit.TcpAssertions.assertConnectsReturning;
 import static dev.tcpfixture.junit.TcpAssertions.assertReadTimesOut;
 import static dev.tcpfixture.junit.TcpAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,6 +18,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -105,6 +110,47 @@ class TcpAssertionsTest {
         }
 
         @Test
+        void returnsWhatTheClientReturnedWithTheConnection(@TcpServer FakeTcpServer server) {
+            server.enqueue(Script.create().expectLine("PING").sendLine("PONG").close());
+
+            Connected<String> connected = assertConnectsReturning(server, () -> ping(server, 2_000));
+
+            assertThat(connected.result()).isEqualTo("PONG");
+            assertThat(connected.connection().id()).isEqualTo(1);
+            TcpAssertions.assertThat(connected.connection()).receivedLine("PING");
+        }
+
+        @Test
+        void returnsAnHttpResponseOfTheJdkClient(@TcpServer FakeTcpServer server) throws Exception {
+            server.enqueue(Script.create().skipLinesThrough("")
+                    .send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok").close());
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(2)).build();
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + server.authority() + "/health"))
+                    .timeout(Duration.ofSeconds(5)).build();
+
+            Connected<HttpResponse<String>> connected = assertConnectsReturning(server,
+                    () -> http.send(request, HttpResponse.BodyHandlers.ofString()));
+
+            assertThat(connected.result().statusCode()).isEqualTo(200);
+            assertThat(connected.result().body()).isEqualTo("ok");
+            TcpAssertions.assertThat(connected.connection()).receivedLine("GET /health HTTP/1.1");
+        }
+
+        @Test
+        void theReturningFormFailsAsTheOtherOne(@TcpServer(mode = ConnectionMode.REFUSE) FakeTcpServer server) {
+            assertThatThrownBy(() -> assertConnectsReturning(server, () -> ping(server, 2_000)))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageStartingWith("Expected the client to connect to fake TCP server " + server.authority()
+                            + " (mode REFUSE), but the client code threw java.net.ConnectException")
+                    .hasCauseInstanceOf(ConnectException.class);
+            assertThatThrownBy(() -> assertConnectsReturning(server, SHORT, () -> "no client"))
+                    .hasMessageStartingWith("Expected the client to open a new connection to fake TCP server "
+                            + server.authority() + " (mode REFUSE), but none came within 200 ms (0 connections "
+                            + "before the client code ran, 0 now)");
+        }
+
+        @Test
         void rejectsANonPositiveTimeout(@TcpServer FakeTcpServer server) {
             assertThatThrownBy(() -> assertConnects(server, Duration.ZERO, () -> { }))
                     .isInstanceOf(IllegalArgumentException.class)
@@ -182,6 +228,87 @@ class TcpAssertionsTest {
         }
 
         @Test
+        void findsTheConnectExceptionAmongSuppressedExceptions(@TcpServer(mode = ConnectionMode.REFUSE)
+                FakeTcpServer server) {
+            // the shape of Jedis 8: its own exception, with what each address's connect threw added as suppressed
+            Throwable thrown = assertRefused(server, () -> {
+                IllegalStateException failed = new IllegalStateException("Failed to connect to "
+                        + server.authority() + ".");
+                try {
+                    ping(server, 2_000);
+                } catch (IOException e) {
+                    failed.addSuppressed(e);
+                }
+                throw failed;
+            });
+
+            assertThat(thrown.getSuppressed()).singleElement().isInstanceOf(ConnectException.class);
+        }
+
+        @Test
+        void findsItAnywhereInTheGraph(@TcpServer(mode = ConnectionMode.REFUSE) FakeTcpServer server) {
+            Throwable thrown = assertRefused(server, () -> {
+                IOException inner = new IOException("pool exhausted");
+                try {
+                    ping(server, 2_000);
+                } catch (IOException e) {
+                    inner.addSuppressed(new IllegalStateException("retry 1", e));
+                }
+                throw new RuntimeException("call failed", new IllegalStateException("no connection", inner));
+            });
+
+            assertThat(thrown).hasMessage("call failed");
+        }
+
+        @Test
+        void walksACycleOnceAndShowsIt(@TcpServer FakeTcpServer server) {
+            server.mode(ConnectionMode.REFUSE);
+            IllegalStateException outer = new IllegalStateException("outer");
+            IllegalStateException inner = new IllegalStateException("inner");
+            outer.initCause(inner);
+            inner.initCause(outer);
+            outer.addSuppressed(inner);
+
+            assertThatThrownBy(() -> assertRefused(server, () -> {
+                throw outer;
+            }))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("The exceptions:" + NL
+                            + "  java.lang.IllegalStateException: outer" + NL
+                            + "    caused by: java.lang.IllegalStateException: inner" + NL
+                            + "      caused by: (again) java.lang.IllegalStateException: outer" + NL
+                            + "    suppressed: (again) java.lang.IllegalStateException: inner" + NL
+                            + "Transcript:")
+                    .hasCause(outer);
+        }
+
+        @Test
+        void showsABoundedGraphWhenNothingMatches(@TcpServer FakeTcpServer server) {
+            server.mode(ConnectionMode.REFUSE);
+            IllegalStateException top = new IllegalStateException("top");
+            for (int i = 0; i < 1000; i++) {
+                top.addSuppressed(new IOException("attempt " + i + " " + "x".repeat(10_000)));
+            }
+            RuntimeException deep = new RuntimeException("level 0");
+            for (int level = 1; level < 100; level++) {
+                deep = new RuntimeException("level " + level, deep);
+            }
+            top.initCause(deep);
+            IllegalStateException thrown = top;
+
+            assertThatThrownBy(() -> assertRefused(server, () -> {
+                throw thrown;
+            }))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("  java.lang.IllegalStateException: top" + NL
+                            + "    caused by: java.lang.RuntimeException: level 99" + NL
+                            + "      caused by: java.lang.RuntimeException: level 98" + NL)
+                    .hasMessageContaining("characters omitted")
+                    .hasMessageContaining("... 1081 more exceptions")
+                    .satisfies(error -> assertThat(error.getMessage()).hasSizeLessThan(20_000));
+        }
+
+        @Test
         void failsWhenTheClientConnected(@TcpServer FakeTcpServer server) {
             server.enqueue(Script.create().expectLine("PING").sendLine("PONG").close());
 
@@ -225,6 +352,44 @@ class TcpAssertionsTest {
 
             assertThat(thrown).isInstanceOf(SocketTimeoutException.class);
             TcpAssertions.assertThat(server).hasNoConnections();
+        }
+
+        @Test
+        void passesWithinABound(@TcpServer(mode = ConnectionMode.CONNECT_TIMEOUT) FakeTcpServer server) {
+            Throwable thrown = assertConnectTimesOut(server, Duration.ofSeconds(3), () -> ping(server, 200));
+
+            assertThat(thrown).isInstanceOf(SocketTimeoutException.class);
+        }
+
+        @Test
+        void failsWhenTheClientTookLongerThanTheBoundSayingHowLong(
+                @TcpServer(mode = ConnectionMode.CONNECT_TIMEOUT) FakeTcpServer server) {
+            assertThatThrownBy(() -> assertConnectTimesOut(server, Duration.ofMillis(50), () -> ping(server, 400)))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageStartingWith("Expected the client's connection to fake TCP server "
+                            + server.authority() + " (mode CONNECT_TIMEOUT) to time out within 50 ms, but the client "
+                            + "code gave up only after ")
+                    .hasMessageMatching("(?s).* gave up only after (4\\d\\d(\\.\\d+)? ms|\\d+(\\.\\d+)? s), with "
+                            + "java.net.SocketTimeoutException: .*: does the client set a timeout of its own, or wait "
+                            + "for the operating system's\\?.*")
+                    .hasCauseInstanceOf(SocketTimeoutException.class);
+        }
+
+        @Test
+        void saysHowLongTheClientTookWhenItDidNotTimeOut(@TcpServer FakeTcpServer server) {
+            server.enqueue(Script.create().expectLine("PING").sendLine("PONG").close());
+
+            assertThatThrownBy(() -> assertConnectTimesOut(server, () -> ping(server, 2_000)))
+                    .hasMessageMatching("(?s)Expected the client's connection to fake TCP server .* \\(mode ACCEPT\\) "
+                            + "to time out while connecting, but the client code completed normally after "
+                            + "\\d+(\\.\\d+)? (ms|s); 1 new connection: #1.*");
+        }
+
+        @Test
+        void rejectsANonPositiveBound(@TcpServer FakeTcpServer server) {
+            assertThatThrownBy(() -> assertConnectTimesOut(server, Duration.ofSeconds(-1), () -> { }))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("within must be positive, was PT-1S");
         }
 
         @Test
@@ -280,6 +445,19 @@ class TcpAssertionsTest {
 
             assertThat(thrown).isSameAs(timeout);
             done.get(5, TimeUnit.SECONDS);
+        }
+
+        @Test
+        void passesWithinABoundAndFailsBeyondIt(@TcpServer FakeTcpServer server) {
+            server.enqueue(Script.create().stall());
+            server.enqueue(Script.create().stall());
+
+            assertReadTimesOut(server, Duration.ofSeconds(3), () -> ping(server, 200));
+            assertThatThrownBy(() -> assertReadTimesOut(server, Duration.ofMillis(50), () -> ping(server, 300)))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining(" and then time out waiting for it within 50 ms, but the client code gave "
+                            + "up only after ")
+                    .hasMessageContaining("with java.net.SocketTimeoutException: Read timed out");
         }
 
         @Test
