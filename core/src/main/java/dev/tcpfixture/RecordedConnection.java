@@ -129,9 +129,10 @@ public interface RecordedConnection {
     /**
      * Waits until the client closes or resets the connection, or the server closes it.
      *
-     * @param timeout how long to wait at most
+     * @param timeout how long to wait at most; zero only checks
      * @return {@code true} if the connection ended in time, {@code false} on timeout
      * @throws InterruptedException if the waiting thread is interrupted
+     * @throws IllegalArgumentException if {@code timeout} is negative
      */
     boolean awaitClosed(Duration timeout) throws InterruptedException;
 
@@ -141,9 +142,10 @@ public interface RecordedConnection {
      * Duration.ofSeconds(1))}.
      *
      * @param condition the condition, usually on this connection's record
-     * @param timeout how long to wait at most
+     * @param timeout how long to wait at most; zero checks the condition once
      * @return {@code true} if the condition held in time, {@code false} on timeout
      * @throws InterruptedException if the waiting thread is interrupted
+     * @throws IllegalArgumentException if {@code timeout} is negative
      */
     boolean awaitUntil(BooleanSupplier condition, Duration timeout) throws InterruptedException;
 

@@ -1,10 +1,9 @@
 package dev.tcpfixture;
 
+import dev.tcpfixture.internal.Messages;
 import dev.tcpfixture.internal.Step;
 import dev.tcpfixture.internal.Steps;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -13,7 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * What the fake server does on one connection: an immutable list of steps, built fluently. Every method
- * returns a new script with one more step; a script can be reused and shared.
+ * returns a new script with one more step, in constant time (the new script shares the steps before it); a
+ * script can be reused and shared, and one of many thousands of steps builds in time linear in its length.
  *
  * <pre>{@code
  * Script smtp = Script.create()
@@ -37,12 +37,17 @@ import java.util.regex.Pattern;
  */
 public final class Script {
 
-    private static final Script EMPTY = new Script(List.of());
+    private static final Script EMPTY = new Script(null, null);
 
-    private final List<Step> steps;
+    private final Script previous; // the script this one extends by one step; null for the empty script
+    private final Step last; // null for the empty script
+    private final int size;
+    private volatile List<Step> steps; // made from the chain when first needed
 
-    private Script(List<Step> steps) {
-        this.steps = steps;
+    private Script(Script previous, Step last) {
+        this.previous = previous;
+        this.last = last;
+        this.size = previous == null ? 0 : previous.size + 1;
     }
 
     /**
@@ -55,14 +60,11 @@ public final class Script {
     }
 
     private Script then(Step step) {
-        if (!steps.isEmpty() && steps.get(steps.size() - 1).isFinal()) {
-            throw new IllegalStateException("no step can follow \"" + steps.get(steps.size() - 1).description()
+        if (last != null && last.isFinal()) {
+            throw new IllegalStateException("no step can follow \"" + last.description()
                     + "\"; it ends the conversation");
         }
-        List<Step> longer = new ArrayList<>(steps.size() + 1);
-        longer.addAll(steps);
-        longer.add(step);
-        return new Script(Collections.unmodifiableList(longer));
+        return new Script(this, step); // shares every step before: no copy
     }
 
     // ---- sending ----
@@ -75,7 +77,7 @@ public final class Script {
      */
     public Script send(byte[] data) {
         Objects.requireNonNull(data, "data");
-        return then(Steps.send(data, data.length + " bytes"));
+        return then(Steps.send(data));
     }
 
     /**
@@ -141,10 +143,16 @@ public final class Script {
 
     /**
      * Expects the next line from the client to equal {@code expected}; the line ending ({@code \n} or
-     * {@code \r\n}) is not part of the comparison.
+     * {@code \r\n}) is not part of the comparison. A failure shows the bytes of the line as the client sent
+     * them.
+     *
+     * <p>A line that no client could send is rejected at once: one that holds {@code \n} or ends with
+     * {@code \r} here, one longer than the server's {@linkplain FakeTcpServer.Builder#lineLimit(int) line limit}
+     * when the script is {@linkplain FakeTcpServer#enqueue(Script) queued}.
      *
      * @param expected the line, without line ending
      * @return the script with this step added
+     * @throws IllegalArgumentException if {@code expected} holds {@code \n} or ends with {@code \r}
      */
     public Script expectLine(String expected) {
         Objects.requireNonNull(expected, "expected");
@@ -169,6 +177,7 @@ public final class Script {
      *
      * @param regex the regular expression
      * @return the script with this step added
+     * @throws java.util.regex.PatternSyntaxException if the expression is not valid
      */
     public Script expectLineMatching(String regex) {
         Pattern pattern = Pattern.compile(regex);
@@ -188,12 +197,14 @@ public final class Script {
      * Reads lines from the client up to and including the first one equal to {@code line}; for example
      * {@code skipLinesThrough("")} reads the rest of an HTTP request head.
      *
-     * @param line the last line to read
+     * @param line the last line to read, without line ending
      * @return the script with this step added
+     * @throws IllegalArgumentException if {@code line} holds {@code \n} or ends with {@code \r}, so that no line
+     *     could equal it (and, when the script is queued, if it is longer than the server's line limit)
      */
     public Script skipLinesThrough(String line) {
         Objects.requireNonNull(line, "line");
-        return then(Steps.skipLinesThrough(line::equals, "equals \"" + line + '"'));
+        return then(Steps.skipLinesThrough(line));
     }
 
     /**
@@ -212,8 +223,9 @@ public final class Script {
     /**
      * Waits before the next step, for example to delay a reply.
      *
-     * @param duration how long to wait
+     * @param duration how long to wait, positive
      * @return the script with this step added
+     * @throws IllegalArgumentException if {@code duration} is zero or negative
      */
     public Script pause(Duration duration) {
         return then(Steps.pause(requirePositive(duration, "duration")));
@@ -252,8 +264,13 @@ public final class Script {
 
     /**
      * Runs custom code with the connection's recorded streams, described for transcripts and failures.
-     * Whatever the handler throws, and the client ending the connection before the handler returns, is
-     * recorded as a failure.
+     *
+     * <p>When the client closes or resets the connection, the handler's reads end: {@link Exchange#readLine()}
+     * returns {@code null} and {@code input().read} returns {@code -1}; a write then throws
+     * {@link ConnectionClosedException}. A handler that returns, or lets that exception propagate, because the
+     * client hung up is not a failure, unless a later step still expects input from the client (then that step
+     * fails). Whatever else the handler throws is recorded as a failure, and so is a handler still running when
+     * the server is closed.
      *
      * @param description what the handler does, for example {@code "answer a length-prefixed frame"}
      * @param handler the code to run
@@ -272,8 +289,9 @@ public final class Script {
      * on.
      *
      * @param chunkSize how many bytes to write at a time
-     * @param interval the pause between writes
+     * @param interval the pause between writes, positive
      * @return the script with this step added
+     * @throws IllegalArgumentException if {@code chunkSize} or {@code interval} is zero or negative
      */
     public Script drip(int chunkSize, Duration interval) {
         requirePositive(chunkSize, "chunkSize");
@@ -334,8 +352,9 @@ public final class Script {
     /**
      * Uses {@code timeout} for the following steps that wait for the client.
      *
-     * @param timeout how long each such step waits at most
+     * @param timeout how long each such step waits at most, positive
      * @return the script with this step added
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
      */
     public Script withStepTimeout(Duration timeout) {
         return then(Steps.stepTimeout(requirePositive(timeout, "timeout")));
@@ -395,16 +414,40 @@ public final class Script {
      * @return one description per step
      */
     public List<String> describeSteps() {
-        return steps.stream().map(Step::description).toList();
+        List<Step> all = steps();
+        String[] descriptions = new String[all.size()];
+        for (int i = 0; i < descriptions.length; i++) {
+            descriptions[i] = all.get(i).description();
+        }
+        return List.of(descriptions);
     }
 
+    /** Returns the steps in order, made once from the chain of scripts, without recursion. */
     List<Step> steps() {
-        return steps;
+        List<Step> made = steps;
+        if (made == null) {
+            Step[] all = new Step[size];
+            Script script = this;
+            for (int i = size - 1; i >= 0; i--) {
+                all[i] = script.last;
+                script = script.previous;
+            }
+            made = List.of(all);
+            steps = made;
+        }
+        return made;
     }
 
+    /**
+     * Describes the script: its steps, with payloads shortened to their start and end, and of a long script
+     * only the first and the last ten steps: {@code Script[send line "220 ready", ... 9980 steps omitted ...,
+     * close]}. For every step: {@link #describeSteps()}.
+     *
+     * @return the description, bounded whatever the script holds
+     */
     @Override
     public String toString() {
-        return "Script" + describeSteps();
+        return "Script" + Steps.describe(steps());
     }
 
     private static void requireNotNegative(long value, String name) {
@@ -422,7 +465,7 @@ public final class Script {
     private static Duration requirePositive(Duration value, String name) {
         Objects.requireNonNull(value, name);
         if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive, was " + value);
+            throw new IllegalArgumentException(name + " must be positive, was " + Messages.duration(value));
         }
         return value;
     }

@@ -62,7 +62,7 @@ final class ConnectionRecorder implements RecordedConnection {
         this.acceptedNanos = System.nanoTime();
         this.recordingLimit = recordingLimit;
         this.charset = charset;
-        add(Kind.ACCEPTED, null, "accepted from " + Transcripts.address(remoteAddress));
+        add(Kind.ACCEPTED, null, "accepted from " + Messages.address(remoteAddress));
     }
 
     InetSocketAddress localAddress() {
@@ -250,12 +250,22 @@ final class ConnectionRecorder implements RecordedConnection {
 
     @Override
     public boolean awaitClosed(Duration timeout) throws InterruptedException {
+        requireNotNegative(timeout);
         return ended.await(Durations.nanos(timeout), TimeUnit.NANOSECONDS);
     }
 
     @Override
     public boolean awaitUntil(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        java.util.Objects.requireNonNull(condition, "condition");
+        requireNotNegative(timeout);
         return changes.await(condition, timeout);
+    }
+
+    private static void requireNotNegative(Duration timeout) {
+        java.util.Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative, was " + Messages.duration(timeout));
+        }
     }
 
     @Override
@@ -295,14 +305,14 @@ final class ConnectionRecorder implements RecordedConnection {
             }
             if (kept < length && !truncated) {
                 truncated = true;
-                add(Kind.NOTE, null, "recording limit of " + recordingLimit + " " + label
-                        + " bytes reached; further bytes are counted, not kept");
+                add(Kind.NOTE, null, "recording limit of " + Messages.count(recordingLimit, label + " byte",
+                        label + " bytes") + " reached; further bytes are counted, not kept");
             }
         }
     }
 
     @Override
     public String toString() {
-        return "RecordedConnection #" + id + " from " + Transcripts.address(remoteAddress);
+        return "RecordedConnection #" + id + " from " + Messages.address(remoteAddress);
     }
 }

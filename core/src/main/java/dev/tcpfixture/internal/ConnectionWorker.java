@@ -1,5 +1,6 @@
 package dev.tcpfixture.internal;
 
+import dev.tcpfixture.ConnectionClosedException;
 import dev.tcpfixture.internal.ConnectionEndedException.Reason;
 import java.io.IOException;
 import java.util.List;
@@ -61,7 +62,14 @@ final class ConnectionWorker implements Runnable {
                 return;
             } catch (IOException | RuntimeException | Error e) {
                 Throwable cause = e instanceof Steps.HandlerException ? e.getCause() : e;
-                failed(step.description(), "step \"" + step.description() + "\" failed with " + cause, cause);
+                Reason ending = step.isHandler() && session.lastEnding() != null && endedBy(cause)
+                        ? session.lastEnding() : null;
+                if (ending != null) {
+                    connectionEnded(index, ending); // the handler gave up because the connection ended
+                } else {
+                    failed(step.description(), "expected step \"" + step.description() + "\" to succeed, but it "
+                            + "failed with " + Messages.abbreviate(String.valueOf(cause)), cause);
+                }
                 return;
             }
             if (session.isClosed()) {
@@ -73,8 +81,21 @@ final class ConnectionWorker implements Runnable {
         } catch (ConnectionEndedException ended) {
             session.close("server closed the connection");
         } catch (IOException | RuntimeException | Error e) {
-            failed("", "reading from the client failed with " + e, e);
+            failed("", "expected to read until the client closes the connection, but reading failed with "
+                    + Messages.abbreviate(String.valueOf(e)), e);
         }
+    }
+
+    /** Whether {@code thrown} is, or was caused by, the exchange telling the handler the connection is closed. */
+    private static boolean endedBy(Throwable thrown) {
+        Throwable current = thrown;
+        for (int depth = 0; current != null && depth < 32; depth++) { // bounded: a cause chain may be a cycle
+            if (current instanceof ConnectionClosedException) {
+                return true;
+            }
+            current = current.getCause();
+        }
+        return false;
     }
 
     private void failed(String step, String message, Throwable cause) {
@@ -84,14 +105,21 @@ final class ConnectionWorker implements Runnable {
 
     /**
      * The connection ended while step {@code index} ran. That is a failure if the step, or any later one,
-     * waits for input from the client: the client did not do all the script expects. Otherwise it is noted.
+     * waits for input from the client: the client did not do all the script expects. A handler is not such a
+     * step (its reads end with the client's close or reset: whether that is wrong is the handler's to say), but
+     * a handler still running when the server shuts down did not finish, as an expectation would not. Anything
+     * else is noted.
      */
     private void connectionEnded(int index, Reason reason) {
         ConnectionRecorder recorder = session.recorder();
         Step current = steps.get(index);
         if (reason != Reason.SCRIPT_CLOSED) {
-            Step waiting = steps.subList(index, steps.size()).stream().filter(Step::expectsInput).findFirst()
-                    .orElse(null);
+            Step waiting = current.isHandler() && reason == Reason.SERVER_SHUTDOWN ? current : null;
+            for (int i = index; waiting == null && i < steps.size(); i++) {
+                if (steps.get(i).expectsInput()) {
+                    waiting = steps.get(i);
+                }
+            }
             if (waiting == current) {
                 recorder.fail(current.description(), "expected " + current.expectation() + ", but "
                         + reason.description() + " first", null);

@@ -43,7 +43,7 @@ sealed interface Delivery {
 
         @Override
         public String describe() {
-            return chunkSize + " byte(s) every " + Messages.duration(interval);
+            return Messages.count(chunkSize, "byte", "bytes") + " every " + Messages.duration(interval);
         }
     }
 

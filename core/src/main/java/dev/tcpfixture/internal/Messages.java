@@ -177,11 +177,13 @@ public final class Messages {
         if (transcript.length() <= max) {
             return transcript;
         }
-        // the note's length depends on the count: reserve for the longest count a String can have
-        int keep = Math.max(0, max - noteLine(Integer.MAX_VALUE).length());
+        // the note's length depends on the count: reserve for the longest count a String can have, and for a
+        // line end before it when the head ends inside a line
+        int keep = Math.max(0, max - noteLine(Integer.MAX_VALUE).length() - 1);
         int head = lineCut(transcript, keep - keep / 2, true);
         int tail = lineCut(transcript, transcript.length() - keep / 2, false);
-        return transcript.substring(0, head) + noteLine(tail - head) + transcript.substring(tail);
+        return transcript.substring(0, head) + (head > 0 && transcript.charAt(head - 1) != '\n' ? "\n" : "")
+                + noteLine(tail - head) + transcript.substring(tail);
     }
 
     private static String noteLine(long omitted) {

@@ -45,8 +45,9 @@ final class PacedOutput {
                 if (count > 0) {
                     recorder.sent(data, from, count);
                 } else if (Deadlines.passed(deadline)) {
-                    throw new SendTimeoutException("the client did not read: " + pending.remaining() + " of "
-                            + length + " bytes could not be sent within " + Messages.duration(timeout));
+                    throw new SendTimeoutException("expected the client to read "
+                            + Messages.count(length, "byte", "bytes") + " within " + Messages.duration(timeout)
+                            + ", but it did not read them: " + pending.remaining() + " could not be sent");
                 } else {
                     awaitClientRead(deadline);
                 }
@@ -56,7 +57,8 @@ final class PacedOutput {
         } catch (IOException e) {
             IOException ended = ending.ended(e);
             if (ended instanceof ConnectionEndedException gone && gone.reason().byClient()) {
-                recorder.note(pending.remaining() + " bytes did not reach the client: " + e.getMessage());
+                recorder.note(Messages.count(pending.remaining(), "byte", "bytes") + " did not reach the client: "
+                        + Messages.abbreviate(String.valueOf(e.getMessage())));
             }
             throw ended;
         }

@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.Charset;
 import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -67,13 +66,14 @@ final class RecordedInput {
     // ---- for steps ----
 
     /**
-     * Reads one line without its line ending ({@code \n} or {@code \r\n}).
+     * Reads one line without its line ending ({@code \n} or {@code \r\n}), as the bytes the client sent: messages
+     * show them as they came, not decoded and encoded again.
      *
-     * @return the line, or {@code null} if the client closed the connection first
+     * @return the bytes of the line, or {@code null} if the client closed the connection first
      * @throws LineTooLongException if the line is longer than the line limit
      * @throws SocketTimeoutException if the deadline passed first
      */
-    String readLine(long deadline, Charset charset) throws IOException {
+    byte[] readLine(long deadline) throws IOException {
         lock.lock();
         try {
             int scanned = 0; // relative to start, which moves when the buffer is compacted
@@ -85,14 +85,14 @@ final class RecordedInput {
                         start = i + 1;
                         takenByStep = true;
                         if (lineEnd - lineStart > lineLimit) {
-                            throw new LineTooLongException(lineLimit);
+                            throw new LineTooLongException(lineLimit, buffer, lineStart);
                         }
-                        return new String(buffer, lineStart, lineEnd - lineStart, charset);
+                        return Arrays.copyOfRange(buffer, lineStart, lineEnd);
                     }
                 }
                 scanned = end - start;
                 if (scanned > lineLimit) {
-                    throw new LineTooLongException(lineLimit);
+                    throw new LineTooLongException(lineLimit, buffer, start);
                 }
                 if (atEnd()) {
                     takeEnd();
@@ -276,12 +276,11 @@ final class RecordedInput {
         }
     }
 
-    /** Returns the unused bytes, quoted and escaped for messages (the start of them, if many). */
+    /** Returns the unused bytes, quoted for messages (their start and end, if many). */
     String unread() {
         lock.lock();
         try {
-            return '"' + Transcripts.escape(buffer, start, Math.min(end, start + Transcripts.MAX_BYTES_PER_EVENT))
-                    + '"';
+            return Messages.quote(buffer, start, end - start);
         } finally {
             lock.unlock();
         }

@@ -35,6 +35,7 @@ public final class Session implements RecordedInput.Ending {
     private final AtomicBoolean closed = new AtomicBoolean();
     private SessionExchange exchange; // made for the first handler step
     private boolean outputShut;
+    private Reason lastEnding; // why the connection ended, as last reported to a step; worker only
 
     Session(SocketChannel channel, ConnectionRecorder recorder, ServerSettings serverSettings,
             ShutdownSignal shutdown, ChangeSignal changes) {
@@ -157,8 +158,15 @@ public final class Session implements RecordedInput.Ending {
 
     // ---- reading ----
 
+    /** Reads a line as the bytes the client sent, without the line ending; {@code null} at the client's close. */
+    byte[] readLineBytes(long deadline) throws IOException {
+        return input.readLine(deadline);
+    }
+
+    /** Reads a line decoded with the server's charset, without the line ending; {@code null} at the client's close. */
     String readLine(long deadline) throws IOException {
-        return input.readLine(deadline, charset());
+        byte[] line = input.readLine(deadline);
+        return line == null ? null : new String(line, charset());
     }
 
     byte[] readBytes(int count, long deadline) throws IOException {
@@ -214,7 +222,7 @@ public final class Session implements RecordedInput.Ending {
         }
         if (limitReached) {
             close("server closed the connection after the send limit was reached");
-            throw new ConnectionEndedException(Reason.SCRIPT_CLOSED, null);
+            throw ending(Reason.SCRIPT_CLOSED, null);
         }
     }
 
@@ -232,7 +240,7 @@ public final class Session implements RecordedInput.Ending {
         state.moveToLocked(Phase.PAUSED);
         try {
             if (shutdown.await(duration)) {
-                throw new ConnectionEndedException(Reason.SERVER_SHUTDOWN, null);
+                throw ending(Reason.SERVER_SHUTDOWN, null);
             }
         } finally {
             state.moveToLocked(Phase.RUNNING);
@@ -241,28 +249,44 @@ public final class Session implements RecordedInput.Ending {
 
     // ---- closing ----
 
+    /** Makes the exception that tells a step the connection ended, and remembers why for the worker. */
+    private ConnectionEndedException ending(Reason reason, Throwable cause) {
+        lastEnding = reason;
+        return new ConnectionEndedException(reason, cause);
+    }
+
+    /**
+     * Returns why the connection ended, as last reported to a step through a {@link ConnectionEndedException},
+     * or {@code null} if it was not: so that the worker knows a handler that gave up because the connection
+     * ended from one that failed.
+     */
+    Reason lastEnding() {
+        return lastEnding;
+    }
+
     /**
      * Classifies an I/O failure: the server closed the socket itself, or else the client reset the connection
      * (a failing read or write on a socket the server did not close can only mean that).
      */
     @Override
     public IOException ended(IOException cause) {
-        if (cause instanceof ConnectionEndedException) {
+        if (cause instanceof ConnectionEndedException ended) {
+            lastEnding = ended.reason();
             return cause;
         }
         if (shutdown.isTriggered()) {
-            return new ConnectionEndedException(Reason.SERVER_SHUTDOWN, cause);
+            return ending(Reason.SERVER_SHUTDOWN, cause);
         }
         if (closed.get()) {
-            return new ConnectionEndedException(Reason.SCRIPT_CLOSED, cause);
+            return ending(Reason.SCRIPT_CLOSED, cause);
         }
         if (!channel.isOpen()) { // a handler closed the socket itself
             closed.set(true);
             recorder.serverClosed(false, "server closed the connection (a handler closed the socket)");
-            return new ConnectionEndedException(Reason.SCRIPT_CLOSED, cause);
+            return ending(Reason.SCRIPT_CLOSED, cause);
         }
         recorder.clientClosed(true);
-        return new ConnectionEndedException(Reason.CLIENT_RESET, cause);
+        return ending(Reason.CLIENT_RESET, cause);
     }
 
     void shutdownOutput() throws IOException {

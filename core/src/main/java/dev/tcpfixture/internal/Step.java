@@ -43,6 +43,17 @@ public interface Step {
     }
 
     /**
+     * Returns whether the step runs a handler: user code that reads and writes through an {@code Exchange}. It
+     * does not count as expecting input when the client ends the connection (its reads end), but does when the
+     * server shuts down while it runs (it did not finish).
+     *
+     * @return {@code true} for {@code handle(...)} steps
+     */
+    default boolean isHandler() {
+        return false;
+    }
+
+    /**
      * Returns whether no step may follow this one, because it ends the conversation.
      *
      * @return {@code true} for closing, resetting, stalling and loops that run until the client closes

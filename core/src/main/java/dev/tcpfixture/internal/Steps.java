@@ -22,12 +22,12 @@ public final class Steps {
      * Sends bytes.
      *
      * @param data the bytes
-     * @param description how to describe them
      * @return the step
      */
-    public static Step send(byte[] data, String description) {
+    public static Step send(byte[] data) {
         byte[] copy = data.clone();
-        return new Simple("send " + description, new Send(copy, null, false));
+        return new Simple("send " + Messages.count(copy.length, "byte", "bytes") + " " + Messages.quote(copy),
+                new Send(copy, null, false));
     }
 
     /**
@@ -37,7 +37,7 @@ public final class Steps {
      * @return the step
      */
     public static Step sendText(String text) {
-        return new Simple("send \"" + escape(text) + '"',
+        return new Simple("send " + quote(text),
                 new Send(null, text, false));
     }
 
@@ -48,7 +48,7 @@ public final class Steps {
      * @return the step
      */
     public static Step sendLine(String line) {
-        return new Simple("send line \"" + escape(line) + '"',
+        return new Simple("send line " + quote(line),
                 new Send(null, line, true));
     }
 
@@ -60,7 +60,8 @@ public final class Steps {
      * @return the step
      */
     public static Step sendRandomBytes(int count, long seed) {
-        return new Simple("send " + count + " random bytes (seed " + seed + ")", session -> {
+        return new Simple("send " + Messages.count(count, "random byte", "random bytes") + " (seed " + seed + ")",
+                session -> {
             byte[] data = new byte[count];
             new Random(seed).nextBytes(data);
             session.send(data);
@@ -75,7 +76,7 @@ public final class Steps {
      */
     public static Step expectBytes(byte[] expected) {
         byte[] copy = expected.clone();
-        return expectExactly("bytes \"" + Transcripts.escape(copy) + '"', copy, null);
+        return expectExactly("bytes " + Messages.quote(copy), copy, null);
     }
 
     /**
@@ -85,7 +86,7 @@ public final class Steps {
      * @return the step
      */
     public static Step expectText(String expected) {
-        return expectExactly("text \"" + escape(expected) + '"', null, expected);
+        return expectExactly("text " + quote(expected), null, expected);
     }
 
     private static Step expectExactly(String shown, byte[] bytes, String text) {
@@ -97,9 +98,11 @@ public final class Steps {
      *
      * @param expected the line, without line ending
      * @return the step
+     * @throws IllegalArgumentException if {@code expected} holds a line ending, so that no line could equal it
      */
     public static Step expectLine(String expected) {
-        String shown = "line \"" + escape(expected) + '"';
+        requireOneLine(expected, "expectLine");
+        String shown = "line " + quote(expected);
         return new Expectation("expect " + shown, shown, new ExpectLine(shown, expected, null), expected);
     }
 
@@ -111,7 +114,7 @@ public final class Steps {
      * @return the step
      */
     public static Step expectLine(Predicate<String> condition, String description) {
-        return expectLineWhere("a line that " + description, condition);
+        return expectLineWhere("a line that " + Messages.abbreviate(description), condition);
     }
 
     private static Step expectLineWhere(String shown, Predicate<String> condition) {
@@ -128,6 +131,18 @@ public final class Steps {
     }
 
     /**
+     * Reads lines up to and including the first one equal to {@code line}.
+     *
+     * @param line the last line to read
+     * @return the step
+     * @throws IllegalArgumentException if {@code line} holds a line ending, so that no line could equal it
+     */
+    public static Step skipLinesThrough(String line) {
+        requireOneLine(line, "skipLinesThrough");
+        return skipLinesThrough(new LineEquals(line), "equals " + quote(line), line);
+    }
+
+    /**
      * Reads lines up to and including the first that the predicate accepts.
      *
      * @param condition the predicate
@@ -135,13 +150,17 @@ public final class Steps {
      * @return the step
      */
     public static Step skipLinesThrough(Predicate<String> condition, String description) {
+        return skipLinesThrough(condition, Messages.abbreviate(description), null);
+    }
+
+    private static Step skipLinesThrough(Predicate<String> condition, String description, String line) {
         String shown = "a line that " + description;
         return new Expectation("skip lines through " + shown, shown, session -> {
             long deadline = session.deadlineAfter(session.stepTimeout());
-            while (!condition.test(readLine(session, shown, deadline))) {
+            while (!condition.test(new String(readLine(session, shown, deadline), session.charset()))) {
                 // keep skipping
             }
-        }, null);
+        }, line);
     }
 
     /**
@@ -151,13 +170,13 @@ public final class Steps {
      * @return the step
      */
     public static Step skipBytes(long count) {
-        return new Expectation("skip " + count + " bytes", count + " bytes", session -> {
-            String what = count + " bytes";
+        String what = Messages.count(count, "byte", "bytes");
+        return new Expectation("skip " + what, what, session -> {
             try {
                 long skipped = session.skipBytes(count, session.deadlineAfter(session.stepTimeout()));
                 if (skipped < count) {
                     throw new ExpectationFailure("expected " + what + ", but the client closed the connection after "
-                            + skipped);
+                            + "sending " + Messages.count(skipped, "byte", "bytes"));
                 }
             } catch (SocketTimeoutException e) {
                 throw timedOut(session, what);
@@ -218,7 +237,8 @@ public final class Steps {
      * @return the step
      */
     public static Step handle(String description, ConnectionHandler handler) {
-        return new Expectation("handle: " + description, "the handler \"" + description + "\" to finish", session -> {
+        String shown = Messages.abbreviate(description);
+        return new Handler("handle: " + shown, "the handler \"" + shown + "\" to finish", session -> {
             try {
                 handler.handle(session.exchange());
             } catch (IOException | RuntimeException e) {
@@ -226,7 +246,7 @@ public final class Steps {
             } catch (Exception e) {
                 throw new HandlerException(e);
             }
-        }, null);
+        });
     }
 
     /**
@@ -319,7 +339,8 @@ public final class Steps {
      * @return the step
      */
     public static Step closeAfterSending(long bytes) {
-        return new Simple("close after sending " + bytes + " more bytes", session -> session.sendLimit(bytes));
+        return new Simple("close after sending " + Messages.count(bytes, "more byte", "more bytes"),
+                session -> session.sendLimit(bytes));
     }
 
     /**
@@ -329,7 +350,7 @@ public final class Steps {
      * @return the step
      */
     public static Step lineEnding(String lineEnding) {
-        return new Simple("use line ending \"" + escape(lineEnding) + '"', session -> session.lineEnding(lineEnding));
+        return new Simple("use line ending " + quote(lineEnding), session -> session.lineEnding(lineEnding));
     }
 
     /**
@@ -368,18 +389,30 @@ public final class Steps {
         return text.append(']').toString();
     }
 
-    static String escape(String text) {
-        return text == null ? "null" : Transcripts.escape(text.getBytes(StandardCharsets.UTF_8));
+    /**
+     * Quotes text of a script for a description: its UTF-8 bytes, shortened if long. The server's charset is not
+     * known when a script is built; failure messages show text in the server's charset.
+     */
+    static String quote(String text) {
+        return Messages.quote(text, StandardCharsets.UTF_8);
     }
 
-    private static String readLine(Session session, String what) throws ExpectationFailure, IOException {
+    private static void requireOneLine(String line, String method) {
+        if (line.indexOf('\n') >= 0 || line.endsWith("\r")) {
+            throw new IllegalArgumentException(method + " takes one line without its line ending, but "
+                    + quote(line) + (line.indexOf('\n') >= 0 ? " holds a \\n" : " ends with \\r")
+                    + ", so no line the client sends could equal it; use expect(...) for text across lines");
+        }
+    }
+
+    private static byte[] readLine(Session session, String what) throws ExpectationFailure, IOException {
         return readLine(session, what, session.deadlineAfter(session.stepTimeout()));
     }
 
-    private static String readLine(Session session, String what, long deadline)
+    private static byte[] readLine(Session session, String what, long deadline)
             throws ExpectationFailure, IOException {
         try {
-            String line = session.readLine(deadline);
+            byte[] line = session.readLineBytes(deadline);
             if (line == null) {
                 throw new ExpectationFailure("expected " + what + ", but the client closed the connection"
                         + (session.hasUnread() ? " after sending the partial line " + session.unread() : ""));
@@ -397,7 +430,7 @@ public final class Steps {
             byte[] actual = session.readBytes(count, session.deadlineAfter(session.stepTimeout()));
             if (actual.length < count) {
                 throw new ExpectationFailure("expected " + what + ", but the client closed the connection after "
-                        + "sending \"" + Transcripts.escape(actual) + '"');
+                        + "sending " + Messages.quote(actual));
             }
             return actual;
         } catch (SocketTimeoutException e) {
@@ -437,6 +470,20 @@ public final class Steps {
         }
     }
 
+    /** Accepts a line equal to a text: a named class, not a method reference, for the cold start. */
+    private static final class LineEquals implements Predicate<String> {
+        private final String line;
+
+        LineEquals(String line) {
+            this.line = line;
+        }
+
+        @Override
+        public boolean test(String candidate) {
+            return line.equals(candidate);
+        }
+    }
+
     /** Expects exactly these bytes, or this text in the connection's charset. */
     private static final class ExpectExactly implements Action {
         private final String shown;
@@ -452,10 +499,10 @@ public final class Steps {
         @Override
         public void run(Session session) throws ExpectationFailure, IOException {
             byte[] expected = bytes != null ? bytes : text.getBytes(session.charset());
-            byte[] actual = readBytes(session, expected.length, shown);
+            String what = bytes != null ? shown : "text " + Messages.quote(expected); // in the server's charset
+            byte[] actual = readBytes(session, expected.length, what);
             if (!Arrays.equals(expected, actual)) {
-                throw new ExpectationFailure("expected " + shown + ", but received \"" + Transcripts.escape(actual)
-                        + '"');
+                throw new ExpectationFailure("expected " + what + ", but received " + Messages.quote(actual));
             }
         }
     }
@@ -474,9 +521,13 @@ public final class Steps {
 
         @Override
         public void run(Session session) throws ExpectationFailure, IOException {
-            String actual = readLine(session, shown);
+            // in the server's charset, as the client must send it
+            String what = expected != null ? "line " + Messages.quote(expected, session.charset()) : shown;
+            byte[] received = readLine(session, what);
+            String actual = new String(received, session.charset());
             if (expected != null ? !expected.equals(actual) : !condition.test(actual)) {
-                throw new ExpectationFailure("expected " + shown + ", but received line \"" + escape(actual) + '"');
+                // the bytes as they came: decoding and encoding again would hide what the client really sent
+                throw new ExpectationFailure("expected " + what + ", but received line " + Messages.quote(received));
             }
         }
     }
@@ -533,6 +584,19 @@ public final class Steps {
 
         @Override
         public boolean expectsInput() {
+            return true;
+        }
+    }
+
+    /** A step that runs a handler: user code with the connection's exchange. */
+    private record Handler(String description, String expectation, Action action) implements Step {
+        @Override
+        public void run(Session session) throws ExpectationFailure, IOException {
+            action.run(session);
+        }
+
+        @Override
+        public boolean isHandler() {
             return true;
         }
     }

@@ -1,17 +1,15 @@
 package dev.tcpfixture.internal;
 
 import dev.tcpfixture.TranscriptEvent;
-import java.net.InetAddress;
-import java.net.Inet6Address;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Renders transcripts for people: one line per event, printable ASCII as is, everything else escaped. Long
- * conversations are shortened in the middle so that failure messages stay readable.
+ * Renders transcripts for people: one line per event, printable ASCII as is, everything else escaped (as
+ * {@link Messages#escape}). Long conversations are shortened in the middle: at most 250 events, at most 1,024
+ * bytes of each; messages shorten them further with {@link Messages#bounded}.
  */
-public final class Transcripts {
+final class Transcripts {
 
     static final int MAX_BYTES_PER_EVENT = 1_024;
     static final int HEAD_EVENTS = 150;
@@ -24,17 +22,18 @@ public final class Transcripts {
             long sentCount, long omittedDataEvents) {
         StringBuilder text = new StringBuilder();
         text.append("  connection #").append(connection.id()).append(' ')
-                .append(address(connection.remoteAddress())).append(" -> ")
-                .append(address(connection.localAddress()))
-                .append(" (received ").append(receivedCount).append(" bytes, sent ").append(sentCount)
-                .append(" bytes")
-                .append(omittedDataEvents > 0 ? ", " + omittedDataEvents + " later data events not listed" : "")
+                .append(Messages.address(connection.remoteAddress())).append(" -> ")
+                .append(Messages.address(connection.localAddress()))
+                .append(" (received ").append(Messages.count(receivedCount, "byte", "bytes"))
+                .append(", sent ").append(Messages.count(sentCount, "byte", "bytes"))
+                .append(omittedDataEvents > 0 ? ", " + Messages.count(omittedDataEvents, "later data event",
+                        "later data events") + " not listed" : "")
                 .append(")\n");
         int count = events.size();
         for (int i = 0; i < count; i++) {
             if (count > HEAD_EVENTS + TAIL_EVENTS && i == HEAD_EVENTS) {
                 int skipped = count - HEAD_EVENTS - TAIL_EVENTS;
-                text.append("    ... ").append(skipped).append(" events omitted ...\n");
+                text.append("    ... ").append(Messages.count(skipped, "event", "events")).append(" omitted ...\n");
                 i += skipped - 1;
                 continue;
             }
@@ -62,88 +61,14 @@ public final class Transcripts {
         for (int i = 0; i < shown; i++) {
             if (data[i] == '\n' || i == shown - 1) {
                 text.append(first ? time : " ".repeat(time.length())).append(direction)
-                        .append('"').append(escape(data, lineStart, i + 1)).append('"').append('\n');
+                        .append('"').append(Messages.escape(data, lineStart, i + 1)).append('"').append('\n');
                 first = false;
                 lineStart = i + 1;
             }
         }
         if (shown < data.length) {
             text.append(" ".repeat(time.length())).append(direction).append("... ")
-                    .append(data.length - shown).append(" more bytes\n");
+                    .append(Messages.count(data.length - shown, "more byte", "more bytes")).append('\n');
         }
-    }
-
-    /**
-     * Escapes bytes for display: printable ASCII as is, {@code \r \n \t \" \\} as in Java, others as
-     * {@code \xNN}.
-     *
-     * @param data the bytes
-     * @param from the first index, inclusive
-     * @param to the last index, exclusive
-     * @return the escaped text
-     */
-    public static String escape(byte[] data, int from, int to) {
-        StringBuilder text = new StringBuilder(to - from);
-        for (int i = from; i < to; i++) {
-            int b = data[i] & 0xff;
-            switch (b) {
-                case '\r' -> text.append("\\r");
-                case '\n' -> text.append("\\n");
-                case '\t' -> text.append("\\t");
-                case '"' -> text.append("\\\"");
-                case '\\' -> text.append("\\\\");
-                default -> {
-                    if (b >= 0x20 && b < 0x7f) {
-                        text.append((char) b);
-                    } else {
-                        text.append(String.format(Locale.ROOT, "\\x%02X", b));
-                    }
-                }
-            }
-        }
-        return text.toString();
-    }
-
-    /**
-     * Escapes all of {@code data}; see {@link #escape(byte[], int, int)}.
-     *
-     * @param data the bytes
-     * @return the escaped text
-     */
-    public static String escape(byte[] data) {
-        return escape(data, 0, data.length);
-    }
-
-    /**
-     * Formats an address as {@code host:port}, with brackets around IPv6 hosts.
-     *
-     * @param address the socket address
-     * @return the formatted address
-     */
-    public static String address(InetSocketAddress address) {
-        if (address == null) {
-            return "?";
-        }
-        return host(address.getAddress()) + ":" + address.getPort();
-    }
-
-    static String host(InetAddress address) {
-        String literal = literal(address);
-        return address instanceof Inet6Address ? "[" + literal + "]" : literal;
-    }
-
-    /**
-     * Returns an address as a literal to connect to: {@code 127.0.0.1}, {@code ::1}, without a scope.
-     *
-     * @param address the address
-     * @return the literal
-     */
-    public static String literal(InetAddress address) {
-        if (address instanceof Inet6Address && address.isLoopbackAddress()) {
-            return "::1";
-        }
-        String literal = address.getHostAddress();
-        int scope = literal.indexOf('%');
-        return scope >= 0 ? literal.substring(0, scope) : literal;
     }
 }
