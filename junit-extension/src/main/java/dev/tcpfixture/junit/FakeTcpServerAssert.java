@@ -139,7 +139,8 @@ public class FakeTcpServerAssert extends AbstractAssert<FakeTcpServerAssert, Fak
         int live = settle(server()::awaitQuiet, server()::liveThreadCount);
         if (live != 0) {
             failWithActualExpectedAndMessage(live, 0, "%s", describe("to have no live threads, but "
-                    + Messages.count(live, "is", "are") + " alive" + (server().isClosed() ? " although it is closed" : "; it is not closed")));
+                    + Messages.count(live, "is", "are") + " alive"
+                    + (server().isClosed() ? " although it is closed" : "; it is not closed")));
         }
         return myself;
     }

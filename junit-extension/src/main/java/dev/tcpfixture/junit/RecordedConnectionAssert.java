@@ -362,7 +362,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
     private static String expectedLines(List<String> lines) {
         List<byte[]> encoded = new ArrayList<>(lines.size());
         lines.forEach(line -> encoded.add(line.getBytes(StandardCharsets.UTF_8)));
-        return Wording.lines(encoded, "the lines expected");
+        return Wording.lines(encoded, "the assertion's arguments");
     }
 
     /**

@@ -200,6 +200,7 @@ class ConfigurationTest {
         assertThat(builder.allowUnusedScripts().backlog(8).lineLimit(80).charset(StandardCharsets.ISO_8859_1)
                 .mode(ConnectionMode.REFUSE).build()).hasToString("TcpServerExtension[lineLimit=80, "
                         + "charset=ISO-8859-1, backlog=8, mode=REFUSE, allowUnusedScripts=true]");
+        assertThat(builder.ipv6().build()).hasToString("TcpServerExtension[bindAddress=::1]");
     }
 
     // ---- invalid values ----

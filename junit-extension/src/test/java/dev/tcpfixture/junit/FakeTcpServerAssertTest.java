@@ -32,7 +32,8 @@ class FakeTcpServerAssertTest {
 
         assertThat(server).hasConnectionCount(1);
         assertThatThrownBy(() -> assertThat(server).hasNoConnections())
-                .hasMessageContaining("to have accepted no connection, but it accepted 1 connection" + NL + "Transcript:" + NL
+                .hasMessageContaining("to have accepted no connection, but it accepted 1 connection" + NL
+                        + "Transcript:" + NL
                         + "  connection #1 ")
                 .hasMessageContaining("client> \"HELLO\\r\\n\"");
     }

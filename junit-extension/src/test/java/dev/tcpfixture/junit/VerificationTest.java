@@ -301,7 +301,8 @@ class VerificationTest {
                 .singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
                 .isExactlyInstanceOf(AssertionError.class)
                 .hasMessageStartingWith("Expected fake TCP server 127.0.0.1:")
-                .hasMessageContaining(" per class) to record no failures, but it recorded 1 failure:" + System.lineSeparator()
+                .hasMessageContaining(" per class) to record no failures, but it recorded 1 failure:"
+                        + System.lineSeparator()
                         + "1) connection #1: expected line \"HELO x\", but received line \"EHLO y\"")
                 .hasMessageContaining("client> \"EHLO y\\r\\n\"")
                 .hasMessageNotContaining("connection #2");
@@ -338,7 +339,8 @@ class VerificationTest {
         results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(2).failed(0));
         assertThat(TestKit.failures(results.containerEvents()))
                 .singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
-                .hasMessageContaining(" per class) to record no failures, but it recorded 1 failure while parallel execution was on, so that "
+                .hasMessageContaining(" per class) to record no failures, but it recorded 1 failure while parallel "
+                        + "execution was on, so that "
                         + "no single test can be blamed:" + System.lineSeparator()
                         + "1) connection #1: expected line \"HELO x\", but received line \"EHLO y\"")
                 .hasMessageContaining("client> \"EHLO y\\r\\n\"");
@@ -364,7 +366,8 @@ class VerificationTest {
         results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(2).failed(0));
         assertThat(TestKit.failures(results.containerEvents()))
                 .singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
-                .hasMessageContaining(" per class) to record no failures, but it recorded 1 failure while parallel execution was on")
+                .hasMessageContaining(" per class) to record no failures, but it recorded 1 failure while parallel "
+                        + "execution was on")
                 .hasMessageContaining("received line \"EHLO y\"");
     }
 
@@ -394,7 +397,8 @@ class VerificationTest {
         results.testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
         assertThat(TestKit.failures(results.containerEvents()))
                 .singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
-                .hasMessageContaining(" per class) to record no failures, but it recorded 1 failure:" + System.lineSeparator()
+                .hasMessageContaining(" per class) to record no failures, but it recorded 1 failure:"
+                        + System.lineSeparator()
                         + "1) connection #1: expected line \"HELO x\", but received line \"EHLO y\"");
     }
 
@@ -453,7 +457,8 @@ class VerificationTest {
         results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(2).failed(0));
         assertThat(TestKit.failures(results.containerEvents()))
                 .singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
-                .hasMessageContaining(" per class) to record no failures, but it recorded 1 failure while parallel execution was on")
+                .hasMessageContaining(" per class) to record no failures, but it recorded 1 failure while parallel "
+                        + "execution was on")
                 .hasMessageContaining("received line \"EHLO y\"");
     }
 
@@ -531,7 +536,8 @@ class VerificationTest {
         results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(2).failed(0));
         assertThat(TestKit.failures(results.containerEvents()))
                 .singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
-                .hasMessageContaining(" per class) to record no failures, but it recorded 1 failure while parallel execution was on")
+                .hasMessageContaining(" per class) to record no failures, but it recorded 1 failure while parallel "
+                        + "execution was on")
                 .hasMessageContaining("received line \"EHLO y\"");
     }
 

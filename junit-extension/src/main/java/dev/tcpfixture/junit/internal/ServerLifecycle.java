@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
+import org.junit.platform.commons.support.ReflectionSupport;
 import org.opentest4j.TestAbortedException;
 
 /**
@@ -222,8 +223,9 @@ public final class ServerLifecycle {
             ManagedServer server = server(context, scope, ServerSpec.of(annotation), origin,
                     ExtensionConfigurationException::new);
             try {
-                field.setAccessible(true);
-                field.set(instance, InjectedType.valueOf(field.getType(), server.server()));
+                // JUnit makes it accessible: a test module opens its packages to JUnit, not to this module
+                ReflectionSupport.makeAccessible(field).set(instance, InjectedType.valueOf(field.getType(),
+                        server.server()));
             } catch (ReflectiveOperationException | RuntimeException e) {
                 throw new ExtensionConfigurationException("@TcpServer could not be injected into " + origin
                         + ": " + e, e);

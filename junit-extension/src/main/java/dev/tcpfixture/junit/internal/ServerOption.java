@@ -2,6 +2,7 @@ package dev.tcpfixture.junit.internal;
 
 import dev.tcpfixture.ConnectionMode;
 import dev.tcpfixture.FakeTcpServer;
+import dev.tcpfixture.internal.Messages;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.Charset;
@@ -31,7 +32,7 @@ public enum ServerOption {
 
         @Override
         String format(Object value) {
-            return ((InetAddress) value).getHostAddress();
+            return Messages.literal((InetAddress) value);
         }
     },
 
