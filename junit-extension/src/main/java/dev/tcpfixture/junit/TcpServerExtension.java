@@ -24,8 +24,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * The JUnit Jupiter extension that starts, injects, verifies and closes the fake TCP servers asked for with
  * {@link TcpServer @TcpServer}.
  *
- * <p>Register it with {@link WithTcpServer @WithTcpServer} for the defaults, or in a {@code static} field for
- * other options:
+ * <p>{@link TcpServer @TcpServer} registers it with the default options, on any field or parameter, and so does
+ * {@link WithTcpServer @WithTcpServer} on a class. For other options, register it in a {@code static} field (the
+ * one with the default options then steps aside; at most one such field per class):
  *
  * <pre>{@code
  * @RegisterExtension
@@ -37,7 +38,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <h2>Verification</h2>
  *
  * <p>After each test, the extension closes the test's own servers and then verifies them: unmet script
- * expectations and errors on server threads fail the test, with the transcript in the message. If the test
+ * expectations, scripts queued for connections that never came (unless allowed: {@code allowUnusedScripts}) and
+ * errors on server threads fail the test, with the transcript in the message (bounded: at most 20 failures
+ * listed, transcripts together at most about 64 KiB). If the test
  * failed already, they are added to its failure as suppressed exceptions. Each failure is reported once.
  *
  * <p>A per-class server is shared by the tests of its class (and of its {@code @Nested} classes). Without
