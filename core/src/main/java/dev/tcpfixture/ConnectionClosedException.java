@@ -18,8 +18,10 @@ import java.io.IOException;
  */
 public class ConnectionClosedException extends IOException {
 
+    /** The serialization version. */
     private static final long serialVersionUID = 1L;
 
+    /** The side that ended the connection. */
     private final Side closedBy;
 
     /**

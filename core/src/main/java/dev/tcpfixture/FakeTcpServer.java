@@ -34,7 +34,14 @@ import java.util.function.BooleanSupplier;
  * {@linkplain #mode(ConnectionMode) connection mode} makes the port refuse connections, let connects time
  * out, or close and reset them at once, while the port stays the same.
  *
- * <p>{@link #close()} ends every connection and thread of the server; it is idempotent.
+ * <p>{@link #verify()} fails on every unmet expectation, on every exception on a server thread and, unless
+ * the server was built with {@link Builder#allowUnusedScripts()}, on queued scripts that no connection took.
+ * Its message is bounded whatever the conversations were (see the {@linkplain dev.tcpfixture package}).
+ *
+ * <p>{@link #close()} ends every connection and thread of the server; it is idempotent. A closed server takes
+ * no more scripts ({@link IllegalStateException}). Input that could never work is rejected at once with
+ * {@link IllegalArgumentException}: a negative timeout, an option out of range, a script that expects a line
+ * longer than the line limit.
  *
  * @since 0.1
  */
@@ -307,7 +314,7 @@ public final class FakeTcpServer implements AutoCloseable {
             return;
         }
         int listed = Math.min(failures.size(), Messages.MAX_LISTED);
-        AssertionError error = new AssertionError(describeFailures(failures, listed));
+        AssertionError error = new AssertionError(describeFailures(failures));
         for (ScriptFailure failure : failures.subList(0, listed)) {
             if (failure.cause() != null) {
                 error.addSuppressed(failure.cause());
@@ -316,21 +323,9 @@ public final class FakeTcpServer implements AutoCloseable {
         throw error;
     }
 
-    private String describeFailures(List<ScriptFailure> failures, int listed) {
-        StringBuilder message = new StringBuilder();
-        message.append("Expected no failures on ").append(name()).append(", but there ")
-                .append(failures.size() == 1 ? "was " : "were ")
-                .append(Messages.count(failures.size(), "failure", "failures")).append(':');
-        int share = Math.max(1024, Messages.MAX_TRANSCRIPT / listed);
-        for (int i = 0; i < listed; i++) {
-            message.append(System.lineSeparator()).append(i + 1).append(") ").append(failures.get(i).describe(share));
-        }
-        if (failures.size() > listed) {
-            message.append(System.lineSeparator()).append("... and ")
-                    .append(Messages.count(failures.size() - listed, "more failure", "more failures"))
-                    .append("; all of them: server.failures()");
-        }
-        return message.toString();
+    private String describeFailures(List<ScriptFailure> failures) {
+        return "Expected no failures on " + name() + ", but there " + (failures.size() == 1 ? "was " : "were ")
+                + Messages.count(failures.size(), "failure", "failures") + ":" + Messages.failures(failures);
     }
 
     /** Returns {@code fake TCP server 127.0.0.1:4000}, as messages name the server. */

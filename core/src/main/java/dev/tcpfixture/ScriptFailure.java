@@ -35,18 +35,7 @@ public record ScriptFailure(int connectionId, String step, String message, Strin
      * @return a multi-line description of this failure, bounded whatever the conversation was
      */
     public String describe() {
-        return describe(Messages.MAX_TRANSCRIPT);
-    }
-
-    /** Describes this failure with its transcript shortened to at most {@code transcriptLimit} characters. */
-    String describe(int transcriptLimit) {
-        StringBuilder text = new StringBuilder();
-        text.append(connectionId > 0 ? "connection #" + connectionId : "server").append(": ")
-                .append(Messages.abbreviate(message, Messages.MAX_TRANSCRIPT));
-        if (!transcript.isEmpty()) {
-            text.append(System.lineSeparator()).append(Messages.bounded(transcript, transcriptLimit));
-        }
-        return text.toString();
+        return Messages.describe(this, Messages.MAX_TRANSCRIPT);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.tcpfixture.internal;
 
+import dev.tcpfixture.ScriptFailure;
 import java.math.BigDecimal;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -303,6 +304,52 @@ public final class Messages {
     }
 
     // ---- lists ----
+
+    /**
+     * Describes one failure as an item of a list: {@code connection #1: expected line "PING", but received line
+     * "PONG"} (or {@code server: ...}), then its transcript shortened to at most {@code transcriptLimit}
+     * characters.
+     *
+     * @param failure the failure
+     * @param transcriptLimit the most characters of its transcript, at least 256
+     * @return the description, bounded
+     */
+    public static String describe(ScriptFailure failure, int transcriptLimit) {
+        StringBuilder text = new StringBuilder();
+        text.append(failure.connectionId() > 0 ? "connection #" + failure.connectionId() : "server").append(": ")
+                .append(abbreviate(failure.message(), MAX_TRANSCRIPT));
+        if (!failure.transcript().isEmpty()) {
+            text.append(System.lineSeparator()).append(bounded(failure.transcript(), transcriptLimit));
+        }
+        return text.toString();
+    }
+
+    /**
+     * Lists failures for a message, one numbered item each ({@code 1) connection #1: expected ...} and the
+     * transcript), at most {@link #MAX_LISTED} of them with their transcripts together at most about
+     * {@link #MAX_TRANSCRIPT} characters, then {@code ... and N more failures; all of them: server.failures()}.
+     * Each item starts on a new line.
+     *
+     * @param failures the failures
+     * @return the list, empty if there are none
+     */
+    public static String failures(List<ScriptFailure> failures) {
+        int listed = Math.min(failures.size(), MAX_LISTED);
+        if (listed == 0) {
+            return "";
+        }
+        int share = Math.max(1024, MAX_TRANSCRIPT / listed);
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < listed; i++) {
+            text.append(System.lineSeparator()).append(i + 1).append(") ").append(describe(failures.get(i), share));
+        }
+        if (failures.size() > listed) {
+            text.append(System.lineSeparator()).append("... and ")
+                    .append(count(failures.size() - listed, "more failure", "more failures"))
+                    .append("; all of them: server.failures()");
+        }
+        return text.toString();
+    }
 
     /**
      * Lists the transcripts of connections for a message: at most {@link #MAX_LISTED} of them, together at most
