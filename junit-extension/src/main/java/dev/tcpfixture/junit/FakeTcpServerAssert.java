@@ -107,7 +107,7 @@ public class FakeTcpServerAssert extends AbstractAssert<FakeTcpServerAssert, Fak
         if (!failures.isEmpty()) {
             failWithMessage("%s", describe("to have no failures, but it recorded "
                     + Messages.count(failures.size(), "failure", "failures") + ":" + NEWLINE
-                    + Wording.failures(failures, "server.failures()")));
+                    + Wording.failures(failures)));
         }
         return myself;
     }
@@ -125,7 +125,7 @@ public class FakeTcpServerAssert extends AbstractAssert<FakeTcpServerAssert, Fak
             failWithMessage("%s", describe("to have a failure containing "
                     + Messages.quote(text, StandardCharsets.UTF_8) + ", but " + (failures.isEmpty()
                             ? "it recorded no failures"
-                            : "its failures are:" + NEWLINE + Wording.failures(failures, "server.failures()"))));
+                            : "its failures are:" + NEWLINE + Wording.failures(failures))));
         }
         return myself;
     }

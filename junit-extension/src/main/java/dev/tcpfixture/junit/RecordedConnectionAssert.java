@@ -281,7 +281,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
         if (!failures.isEmpty()) {
             failWithMessage("%s", describe("to have no failures, but it has "
                     + Messages.count(failures.size(), "failure", "failures") + ":" + NEWLINE
-                    + Wording.failures(failures, "connection.failures()")));
+                    + Wording.failures(failures)));
         }
         return myself;
     }
@@ -298,7 +298,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
         if (failures.stream().noneMatch(failure -> failure.message().contains(text))) {
             failWithMessage("%s", describe("to have a failure containing " + text(text) + ", but "
                     + (failures.isEmpty() ? "it has no failures"
-                            : "its failures are:" + NEWLINE + Wording.failures(failures, "connection.failures()"))));
+                            : "its failures are:" + NEWLINE + Wording.failures(failures))));
         }
         return myself;
     }

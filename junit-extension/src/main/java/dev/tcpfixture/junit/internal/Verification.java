@@ -63,7 +63,7 @@ final class Verification {
         StringBuilder text = new StringBuilder();
         text.append("Expected ").append(server.describe()).append(" to record no failures, but it recorded ")
                 .append(Messages.count(failures.size(), "failure", "failures")).append(circumstance).append(':')
-                .append(NEWLINE).append(Wording.failures(failures, "server.failures()"));
+                .append(NEWLINE).append(Wording.failures(failures));
         if (failures.stream().anyMatch(failure -> failure.transcript().isEmpty())) {
             text.append(Wording.transcript(server.server()));
         }

@@ -56,28 +56,12 @@ public final class Wording {
     }
 
     /**
-     * Lists failures, numbered, at most {@link Messages#MAX_LISTED}, the rest counted; their transcripts together
-     * at most about {@link Messages#MAX_TRANSCRIPT} characters (each gets an equal share).
+     * Lists failures, numbered, in core's one format ({@link Messages#failures(List)}): at most
+     * {@link Messages#MAX_LISTED}, the rest counted, their transcripts together at most about
+     * {@link Messages#MAX_TRANSCRIPT} characters.
      */
-    public static String failures(List<ScriptFailure> failures, String whole) {
-        StringBuilder text = new StringBuilder();
-        int shown = Math.min(failures.size(), Messages.MAX_LISTED);
-        int share = Math.max(1024, Messages.MAX_TRANSCRIPT / Math.max(1, shown));
-        for (int i = 0; i < shown; i++) {
-            ScriptFailure failure = failures.get(i);
-            ScriptFailure withoutTranscript = new ScriptFailure(failure.connectionId(), failure.step(),
-                    failure.message(), "", failure.cause());
-            text.append(i == 0 ? "" : NEWLINE).append(i + 1).append(") ")
-                    .append(withoutTranscript.describe().stripTrailing());
-            if (!failure.transcript().isEmpty()) {
-                text.append(NEWLINE).append(Messages.bounded(failure.transcript(), share).stripTrailing());
-            }
-        }
-        if (failures.size() > shown) {
-            text.append(NEWLINE).append("... and ").append(Messages.count(failures.size() - shown, "more failure",
-                    "more failures")).append("; all of them: ").append(whole);
-        }
-        return text.toString();
+    public static String failures(List<ScriptFailure> failures) {
+        return Messages.failures(failures).strip();
     }
 
     /** Numbers of connections: {@code #3 #4}, at most {@link Messages#MAX_LISTED}, then {@code ... and N more}. */
