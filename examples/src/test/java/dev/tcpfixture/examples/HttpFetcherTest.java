@@ -1,6 +1,6 @@
 package dev.tcpfixture.examples;
 
-import static dev.tcpfixture.junit.TcpAssertions.assertConnects;
+import static dev.tcpfixture.junit.TcpAssertions.assertConnectsReturning;
 import static dev.tcpfixture.junit.TcpAssertions.assertReadTimesOut;
 import static dev.tcpfixture.junit.TcpAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tcpfixture.FakeTcpServer;
 import dev.tcpfixture.RecordedConnection;
 import dev.tcpfixture.Script;
+import dev.tcpfixture.junit.Connected;
 import dev.tcpfixture.junit.TcpServer;
 import dev.tcpfixture.junit.WithTcpServer;
 import java.time.Duration;
@@ -23,13 +24,12 @@ class HttpFetcherTest {
     void fetchesRomeoLikeTheTutorial(@TcpServer FakeTcpServer server) {
         server.enqueue(Demo.ROMEO_SERVER);
         HttpFetcher fetcher = new HttpFetcher(server.host(), server.port(), 2_000);
-        String[] response = new String[1];
 
-        RecordedConnection connection = assertConnects(server, () -> response[0] = fetcher.fetch(URL));
+        Connected<String> connected = assertConnectsReturning(server, () -> fetcher.fetch(URL));
 
-        assertThat(response[0]).startsWith("HTTP/1.1 200 OK\r\n");
-        assertThat(HttpFetcher.body(response[0])).isEqualTo(Demo.ROMEO);
-        assertThat(connection).receivedText("GET " + URL + " HTTP/1.0\r\n\r\n");
+        assertThat(connected.result()).startsWith("HTTP/1.1 200 OK\r\n");
+        assertThat(HttpFetcher.body(connected.result())).isEqualTo(Demo.ROMEO);
+        assertThat(connected.connection()).receivedText("GET " + URL + " HTTP/1.0\r\n\r\n");
     }
 
     @Test
@@ -66,7 +66,8 @@ class HttpFetcherTest {
         server.enqueue(Script.create().skipLinesThrough("").stall());
         HttpFetcher fetcher = new HttpFetcher(server.host(), server.port(), 200);
 
-        assertReadTimesOut(server, () -> fetcher.fetch(URL));
+        // the fetcher's own read timeout (200 ms) took effect: it gave up within 2 s
+        assertReadTimesOut(server, Duration.ofSeconds(2), () -> fetcher.fetch(URL));
 
         RecordedConnection connection = server.takeConnection(Duration.ofSeconds(2));
         assertThat(connection).receivedLine("GET " + URL + " HTTP/1.0");

@@ -1,18 +1,22 @@
 package dev.tcpfixture.junit;
 
-import static dev.tcpfixture.junit.Messages.NEWLINE;
 import static dev.tcpfixture.junit.Settling.settle;
+import static dev.tcpfixture.junit.internal.Wording.NEWLINE;
 
 import dev.tcpfixture.ConnectionMode;
 import dev.tcpfixture.FakeTcpServer;
 import dev.tcpfixture.ScriptFailure;
+import dev.tcpfixture.internal.Messages;
+import dev.tcpfixture.junit.internal.Wording;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import org.assertj.core.api.AbstractAssert;
 
 /**
  * AssertJ assertions about a {@link FakeTcpServer}: its connections, mode, scripts, failures and threads.
- * Every failure message shows the expected and the actual value and the transcript of all connections.
+ * Every failure message shows the expected and the actual value and the transcript of the connections: at most
+ * 20 of them, together at most about 64 KiB, with where the whole record is ({@link FakeTcpServer#transcript()}).
  *
  * <p>Every assertion first waits until the server is quiet ({@link FakeTcpServer#awaitQuiet()}): every
  * connection the kernel completed is accepted and has processed what its client delivered. So it sees
@@ -42,8 +46,8 @@ public class FakeTcpServerAssert extends AbstractAssert<FakeTcpServerAssert, Fak
     public FakeTcpServerAssert hasConnectionCount(int count) {
         int actualCount = settle(server()::awaitQuiet, server()::connectionCount);
         if (actualCount != count) {
-            failWithActualExpectedAndMessage(actualCount, count, "%s", describe("to have accepted " + count
-                    + " connection(s), but it accepted " + actualCount));
+            failWithActualExpectedAndMessage(actualCount, count, "%s", describe("to have accepted "
+                    + Messages.count(count, "connection", "connections") + ", but it accepted " + actualCount));
         }
         return myself;
     }
@@ -57,7 +61,7 @@ public class FakeTcpServerAssert extends AbstractAssert<FakeTcpServerAssert, Fak
         int actualCount = settle(server()::awaitQuiet, server()::connectionCount);
         if (actualCount != 0) {
             failWithActualExpectedAndMessage(actualCount, 0, "%s", describe("to have accepted no connection, but "
-                    + "it accepted " + actualCount));
+                    + "it accepted " + Messages.count(actualCount, "connection", "connections")));
         }
         return myself;
     }
@@ -88,7 +92,7 @@ public class FakeTcpServerAssert extends AbstractAssert<FakeTcpServerAssert, Fak
         int queued = settle(server()::awaitQuiet, server()::queuedScripts);
         if (queued != 0) {
             failWithActualExpectedAndMessage(queued, 0, "%s", describe("to have no queued scripts left, but "
-                    + queued + " script(s) were never used by a connection"));
+                    + Messages.count(queued, "script was", "scripts were") + " never taken by a connection"));
         }
         return myself;
     }
@@ -101,8 +105,9 @@ public class FakeTcpServerAssert extends AbstractAssert<FakeTcpServerAssert, Fak
     public FakeTcpServerAssert hasNoFailures() {
         List<ScriptFailure> failures = server().failures();
         if (!failures.isEmpty()) {
-            failWithMessage("%s", describe("to have no failures, but it recorded " + failures.size() + ":"
-                    + NEWLINE + Messages.failures(failures)));
+            failWithMessage("%s", describe("to have no failures, but it recorded "
+                    + Messages.count(failures.size(), "failure", "failures") + ":" + NEWLINE
+                    + Wording.failures(failures)));
         }
         return myself;
     }
@@ -117,9 +122,10 @@ public class FakeTcpServerAssert extends AbstractAssert<FakeTcpServerAssert, Fak
         Objects.requireNonNull(text, "text");
         List<ScriptFailure> failures = settle(server()::awaitQuiet, server()::failures);
         if (failures.stream().noneMatch(failure -> failure.message().contains(text))) {
-            failWithMessage("%s", describe("to have a failure containing:" + NEWLINE + "  " + Messages.quote(text)
-                    + NEWLINE + (failures.isEmpty() ? "but it recorded no failures"
-                            : "but its failures are:" + NEWLINE + Messages.failures(failures))));
+            failWithMessage("%s", describe("to have a failure containing "
+                    + Messages.quote(text, StandardCharsets.UTF_8) + ", but " + (failures.isEmpty()
+                            ? "it recorded no failures"
+                            : "its failures are:" + NEWLINE + Wording.failures(failures))));
         }
         return myself;
     }
@@ -132,20 +138,21 @@ public class FakeTcpServerAssert extends AbstractAssert<FakeTcpServerAssert, Fak
     public FakeTcpServerAssert hasNoLiveThreads() {
         int live = settle(server()::awaitQuiet, server()::liveThreadCount);
         if (live != 0) {
-            failWithActualExpectedAndMessage(live, 0, "%s", describe("to have no live threads, but " + live
-                    + " are alive" + (server().isClosed() ? " although it is closed" : "; it is not closed")));
+            failWithActualExpectedAndMessage(live, 0, "%s", describe("to have no live threads, but "
+                    + Messages.count(live, "is", "are") + " alive"
+                    + (server().isClosed() ? " although it is closed" : "; it is not closed")));
         }
         return myself;
     }
 
     private FakeTcpServer server() {
-        objects.assertNotNull(info, actual);
+        isNotNull();
         return actual;
     }
 
-    /** Returns {@code "Expecting fake TCP server ... (mode ...) <what>"} followed by the transcript. */
+    /** Returns {@code "Expected fake TCP server ... (mode ...) <what>"} followed by the transcript. */
     private String describe(String what) {
-        return "Expecting " + Messages.server(actual) + " (mode " + actual.mode() + ") " + what
-                + Messages.transcript(actual);
+        return "Expected " + Wording.server(actual) + " (mode " + actual.mode() + ") " + what
+                + Wording.transcript(actual);
     }
 }

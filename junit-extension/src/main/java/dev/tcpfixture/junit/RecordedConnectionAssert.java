@@ -1,11 +1,15 @@
 package dev.tcpfixture.junit;
 
-import static dev.tcpfixture.junit.Messages.NEWLINE;
 import static dev.tcpfixture.junit.Settling.settle;
+import static dev.tcpfixture.junit.internal.Wording.NEWLINE;
 
 import dev.tcpfixture.RecordedConnection;
 import dev.tcpfixture.ScriptFailure;
 import dev.tcpfixture.Side;
+import dev.tcpfixture.internal.Messages;
+import dev.tcpfixture.junit.internal.Wording;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -15,7 +19,11 @@ import org.assertj.core.api.AbstractAssert;
 
 /**
  * AssertJ assertions about a {@link RecordedConnection}: what the client sent, what the server sent, who
- * closed. Every failure message shows the expected and the actual value and the transcript of the connection.
+ * closed. Every failure message shows the expected and the actual value and the transcript of the connection,
+ * bounded: a payload shows its first and last 128 bytes, a list its first 20 items, a transcript at most 64 KiB,
+ * each with where the whole record is ({@link RecordedConnection#received()}, {@link RecordedConnection#sent()},
+ * {@link RecordedConnection#transcript()}). What the client sent shows as the bytes it sent, not as the text they
+ * decode to; expected text shows as its UTF-8 bytes.
  *
  * <p>Every assertion first waits until the server is quiet ({@link RecordedConnection#awaitQuiet()}): every
  * connection the kernel completed is accepted and has processed what its client delivered. So it sees
@@ -53,9 +61,8 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
         Objects.requireNonNull(line, "line");
         List<String> lines = settle(connection()::awaitQuiet, this::lines);
         if (!lines.contains(line)) {
-            failWithActualExpectedAndMessage(lines, List.of(line), "%s", describe("to have received the line:"
-                    + NEWLINE + "  " + Messages.quote(line) + NEWLINE + "but it received these lines:" + NEWLINE
-                    + Messages.lines(lines)));
+            failWithActualExpectedAndMessage(shown(lines), List.of(line), "%s", describe("to have received the line "
+                    + text(line) + ", but it received " + receivedLines(lines)));
         }
         return myself;
     }
@@ -73,10 +80,10 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
         List<String> received = settle(connection()::awaitQuiet, this::lines);
         int next = matchedInOrder(received, expected);
         if (next < expected.size()) {
-            failWithActualExpectedAndMessage(received, expected, "%s", describe("to have received these lines "
-                    + "in this order:" + NEWLINE + Messages.lines(expected) + NEWLINE + "but it received:" + NEWLINE
-                    + Messages.lines(received) + NEWLINE + "of which the line " + Messages.quote(expected.get(next))
-                    + " (and any after it) is missing"));
+            failWithActualExpectedAndMessage(shown(received), shown(expected), "%s", describe("to have received "
+                    + "these lines in this order:" + NEWLINE + expectedLines(expected) + NEWLINE + "but the line "
+                    + text(expected.get(next)) + " (and any after it) is missing; it received "
+                    + receivedLines(received)));
         }
         return myself;
     }
@@ -91,9 +98,9 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
         List<String> expected = List.of(lines);
         List<String> received = settle(connection()::awaitQuiet, this::lines);
         if (!received.equals(expected)) {
-            failWithActualExpectedAndMessage(received, expected, "%s", describe("to have received exactly these "
-                    + "lines:" + NEWLINE + Messages.lines(expected) + NEWLINE + "but it received:" + NEWLINE
-                    + Messages.lines(received)));
+            failWithActualExpectedAndMessage(shown(received), shown(expected), "%s", describe("to have received "
+                    + "exactly these lines:" + NEWLINE + expectedLines(expected) + NEWLINE + "but it received "
+                    + receivedLines(received)));
         }
         return myself;
     }
@@ -108,9 +115,8 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
         Objects.requireNonNull(text, "text");
         String received = settle(connection()::awaitQuiet, this::text);
         if (!received.equals(text)) {
-            failWithActualExpectedAndMessage(received, text, "%s", describe("to have received exactly the text:"
-                    + NEWLINE + "  " + Messages.quote(text) + NEWLINE + "but it received:" + NEWLINE + "  "
-                    + Messages.quote(received)));
+            failWithActualExpectedAndMessage(shown(received), shown(text), "%s", describe("to have received "
+                    + "exactly the text " + text(text) + ", but it received " + receivedBytes()));
         }
         return myself;
     }
@@ -125,9 +131,8 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
         Objects.requireNonNull(text, "text");
         String received = settle(connection()::awaitQuiet, this::text);
         if (!received.contains(text)) {
-            failWithActualExpectedAndMessage(received, text, "%s", describe("to have received text containing:"
-                    + NEWLINE + "  " + Messages.quote(text) + NEWLINE + "but it received:" + NEWLINE + "  "
-                    + Messages.quote(received)));
+            failWithActualExpectedAndMessage(shown(received), shown(text), "%s", describe("to have received text "
+                    + "containing " + text(text) + ", but it received " + receivedBytes()));
         }
         return myself;
     }
@@ -142,9 +147,8 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
         Objects.requireNonNull(bytes, "bytes");
         byte[] received = settle(connection()::awaitQuiet, this::received);
         if (!Arrays.equals(received, bytes)) {
-            failWithActualExpectedAndMessage(received, bytes, "%s", describe("to have received exactly:" + NEWLINE
-                    + "  " + Messages.bytes(bytes) + NEWLINE + "but it received:" + NEWLINE + "  "
-                    + Messages.bytes(received)));
+            failWithActualExpectedAndMessage(Messages.quote(received), Messages.quote(bytes), "%s",
+                    describe("to have received exactly " + bytes(bytes) + ", but it received " + bytes(received)));
         }
         return myself;
     }
@@ -158,8 +162,8 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
         long count = settle(connection()::awaitQuiet, connection()::receivedByteCount);
         if (count != 0) {
             byte[] received = connection().received();
-            failWithActualExpectedAndMessage(received, new byte[0], "%s", describe("to have received nothing, but "
-                    + "it received " + count + " bytes:" + NEWLINE + "  " + Messages.bytes(received)));
+            failWithActualExpectedAndMessage(Messages.quote(received), Messages.quote(new byte[0]), "%s",
+                    describe("to have received nothing, but it received " + bytes(received)));
         }
         return myself;
     }
@@ -173,7 +177,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
         RecordedConnection connection = connection();
         if (!settle(connection()::awaitQuiet, connection::receivedTruncated)) {
             failWithMessage("%s", describe("to have received more than the recording limit, but it received "
-                    + connection.receivedByteCount() + " bytes, all of them recorded"));
+                    + Messages.count(connection.receivedByteCount(), "byte", "bytes") + ", all of them recorded"));
         }
         return myself;
     }
@@ -190,9 +194,8 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
         Objects.requireNonNull(text, "text");
         String sent = settle(connection()::awaitQuiet, connection()::sentText);
         if (!sent.equals(text)) {
-            failWithActualExpectedAndMessage(sent, text, "%s", describe("to have sent exactly the text:" + NEWLINE
-                    + "  " + Messages.quote(text) + NEWLINE + "but the server sent:" + NEWLINE + "  "
-                    + Messages.quote(sent)));
+            failWithActualExpectedAndMessage(shown(sent), shown(text), "%s", describe("to have sent exactly the "
+                    + "text " + text(text) + ", but the server sent " + bytes(connection().sent())));
         }
         return myself;
     }
@@ -207,9 +210,8 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
         Objects.requireNonNull(bytes, "bytes");
         byte[] sent = settle(connection()::awaitQuiet, connection()::sent);
         if (!Arrays.equals(sent, bytes)) {
-            failWithActualExpectedAndMessage(sent, bytes, "%s", describe("to have sent exactly:" + NEWLINE + "  "
-                    + Messages.bytes(bytes) + NEWLINE + "but the server sent:" + NEWLINE + "  "
-                    + Messages.bytes(sent)));
+            failWithActualExpectedAndMessage(Messages.quote(sent), Messages.quote(bytes), "%s", describe("to have "
+                    + "sent exactly " + bytes(bytes) + ", but the server sent " + bytes(sent)));
         }
         return myself;
     }
@@ -277,8 +279,9 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
     public RecordedConnectionAssert hasNoFailures() {
         List<ScriptFailure> failures = settle(connection()::awaitQuiet, connection()::failures);
         if (!failures.isEmpty()) {
-            failWithMessage("%s", describe("to have no failures, but it has " + failures.size() + ":" + NEWLINE
-                    + Messages.failures(failures)));
+            failWithMessage("%s", describe("to have no failures, but it has "
+                    + Messages.count(failures.size(), "failure", "failures") + ":" + NEWLINE
+                    + Wording.failures(failures)));
         }
         return myself;
     }
@@ -293,9 +296,9 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
         Objects.requireNonNull(text, "text");
         List<ScriptFailure> failures = settle(connection()::awaitQuiet, connection()::failures);
         if (failures.stream().noneMatch(failure -> failure.message().contains(text))) {
-            failWithMessage("%s", describe("to have a failure containing:" + NEWLINE + "  " + Messages.quote(text)
-                    + NEWLINE + (failures.isEmpty() ? "but it has no failures"
-                            : "but its failures are:" + NEWLINE + Messages.failures(failures))));
+            failWithMessage("%s", describe("to have a failure containing " + text(text) + ", but "
+                    + (failures.isEmpty() ? "it has no failures"
+                            : "its failures are:" + NEWLINE + Wording.failures(failures))));
         }
         return myself;
     }
@@ -325,7 +328,7 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
     }
 
     private RecordedConnection connection() {
-        objects.assertNotNull(info, actual);
+        isNotNull();
         return actual;
     }
 
@@ -341,8 +344,62 @@ public class RecordedConnectionAssert extends AbstractAssert<RecordedConnectionA
         return connection().received();
     }
 
-    /** Returns {@code "Expecting connection #1 from ... <what>"} followed by the transcript. */
+    /** Expected text, quoted as its UTF-8 bytes and bounded. */
+    private static String text(String text) {
+        return Messages.quote(text, StandardCharsets.UTF_8);
+    }
+
+    /** Bytes, quoted and bounded, with their count: {@code 6 bytes "PING\r\n"}. */
+    private static String bytes(byte[] bytes) {
+        return Messages.count(bytes.length, "byte", "bytes") + " " + Messages.quote(bytes);
+    }
+
+    /** What the client sent, as bytes, quoted and bounded. */
+    private String receivedBytes() {
+        return bytes(connection().received());
+    }
+
+    private static String expectedLines(List<String> lines) {
+        List<byte[]> encoded = new ArrayList<>(lines.size());
+        lines.forEach(line -> encoded.add(line.getBytes(StandardCharsets.UTF_8)));
+        return Wording.lines(encoded, "the assertion's arguments");
+    }
+
+    /**
+     * {@code 2 lines:} and the lines as the client sent them (bytes, not decoded text), at most 20 of them. If
+     * the bytes do not split into as many lines as the text (a charset whose line feed is not the byte
+     * {@code \n}), the decoded lines as UTF-8 instead.
+     */
+    private String receivedLines(List<String> lines) {
+        List<byte[]> raw = Wording.rawLines(connection().received());
+        if (raw.size() != lines.size()) {
+            raw = new ArrayList<>(lines.size());
+            for (String line : lines) {
+                raw.add(line.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return Messages.count(lines.size(), "line", "lines") + (lines.isEmpty() ? "" : ":") + NEWLINE
+                + Wording.lines(raw, "connection.receivedLines()");
+    }
+
+    /** A bounded stand-in for a long value, for the IDE's comparison of actual and expected. */
+    private static String shown(String text) {
+        return Messages.abbreviate(text, Messages.MAX_TRANSCRIPT);
+    }
+
+    /** A bounded stand-in for a long list, for the IDE's comparison of actual and expected. */
+    private static List<String> shown(List<String> lines) {
+        if (lines.size() <= Messages.MAX_LISTED) {
+            return lines.stream().map(line -> Messages.abbreviate(line, Messages.MAX_TEXT)).toList();
+        }
+        List<String> shown = new ArrayList<>();
+        lines.subList(0, Messages.MAX_LISTED).forEach(line -> shown.add(Messages.abbreviate(line, Messages.MAX_TEXT)));
+        shown.add("... and " + Messages.count(lines.size() - Messages.MAX_LISTED, "more line", "more lines"));
+        return shown;
+    }
+
+    /** Returns {@code "Expected connection #1 from ... <what>"} followed by the transcript. */
     private String describe(String what) {
-        return "Expecting " + Messages.connection(actual) + " " + what + Messages.transcript(actual);
+        return "Expected " + Wording.connection(actual) + " " + what + Wording.transcript(actual);
     }
 }

@@ -6,10 +6,31 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Asks the {@link TcpServerExtension} for a running {@link dev.tcpfixture.FakeTcpServer FakeTcpServer} on
  * loopback, injected into the annotated field or parameter.
+ *
+ * <p>The annotation registers the extension itself: a field or parameter annotated with {@code @TcpServer} needs
+ * nothing else, in any test class.
+ *
+ * <pre>{@code
+ * class GreetingClientTest {
+ *
+ *     @Test
+ *     void readsTheGreeting(@TcpServer FakeTcpServer server) {
+ *         ...
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>It registers the extension with the default options. For other options, register one in a {@code static}
+ * {@link org.junit.jupiter.api.extension.RegisterExtension @RegisterExtension} field built with
+ * {@link TcpServerExtension#builder()}: the one with default options then steps aside, wherever the field is
+ * declared, in that class and its {@code @Nested} classes. At most one such field per class, and not an instance
+ * field: two extensions that serve one class fail it with an
+ * {@link org.junit.jupiter.api.extension.ExtensionConfigurationException ExtensionConfigurationException}.
  *
  * <p>The annotated element may be of type {@link dev.tcpfixture.FakeTcpServer FakeTcpServer}, {@code int} or
  * {@link Integer} (the server's port), or {@link java.net.InetSocketAddress InetSocketAddress} (the address
@@ -42,15 +63,32 @@ import java.lang.annotation.Target;
  * static field while another class that holds it is running; either fails the class with an
  * {@link org.junit.jupiter.api.extension.ExtensionConfigurationException ExtensionConfigurationException}.
  *
- * <p>The first element that asks for a server decides its {@link #ipv6()} and {@link #mode()}; later elements
- * with the same name may leave them at their defaults, but must not ask for different values.
+ * <h2>Options</h2>
+ *
+ * <p>The attributes other than {@link #value()} and {@link #verify()} set options of the server's
+ * {@link dev.tcpfixture.FakeTcpServer.Builder builder}. They win over the options of the extension's builder
+ * ({@link TcpServerExtension#builder()}), which win over the configuration parameters (see
+ * {@link TcpServerExtension}), which win over the builder's defaults. The extension validates nothing itself:
+ * a value the builder rejects fails with an
+ * {@link org.junit.jupiter.api.extension.ExtensionConfigurationException ExtensionConfigurationException} that
+ * names the attribute and the element, with the builder's message.
+ *
+ * <p>The first element that asks for a server decides its options; later elements with the same name may leave
+ * them at their defaults, but must not ask for different values.
  *
  * @since 0.1
  */
 @Target({ElementType.FIELD, ElementType.PARAMETER, ElementType.ANNOTATION_TYPE})
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@ExtendWith(TcpServerExtension.class)
 public @interface TcpServer {
+
+    /**
+     * The value of a number attribute that is not set, so that the extension's option, the configuration
+     * parameter or the builder's default applies: {@value}.
+     */
+    int UNSET = Integer.MIN_VALUE;
 
     /**
      * Returns the name of the server: elements with different names get different servers. The empty name,
@@ -70,7 +108,8 @@ public @interface TcpServer {
     /**
      * Returns the connection mode the server starts in.
      *
-     * @return the initial mode; {@link ConnectionMode#ACCEPT} by default
+     * @return the initial mode; {@link ConnectionMode#ACCEPT}, the default, leaves it to the extension's option
+     *     or the configuration parameter (and is {@code ACCEPT} unless one of them sets another)
      */
     ConnectionMode mode() default ConnectionMode.ACCEPT;
 
@@ -84,4 +123,54 @@ public @interface TcpServer {
      * @see TcpServerExtension
      */
     boolean verify() default true;
+
+    /**
+     * Returns whether scripts queued with {@link dev.tcpfixture.FakeTcpServer#enqueue(dev.tcpfixture.Script)} that
+     * no connection took are allowed. By default they are failures: a test that queued a script for a retry that
+     * never came fails, naming the script.
+     *
+     * @return {@code true} to allow unused scripts, as
+     *     {@link dev.tcpfixture.FakeTcpServer.Builder#allowUnusedScripts()}
+     */
+    boolean allowUnusedScripts() default false;
+
+    /**
+     * Returns how long a step waits for the client at most, as an ISO-8601 duration such as {@code "PT2S"}.
+     *
+     * @return the step timeout; empty, the default, for the extension's
+     * @see dev.tcpfixture.FakeTcpServer.Builder#stepTimeout(java.time.Duration)
+     */
+    String stepTimeout() default "";
+
+    /**
+     * Returns how many bytes each connection records per direction.
+     *
+     * @return the recording limit; {@link #UNSET}, the default, for the extension's
+     * @see dev.tcpfixture.FakeTcpServer.Builder#recordingLimit(int)
+     */
+    int recordingLimit() default UNSET;
+
+    /**
+     * Returns the longest line a step reads, in bytes.
+     *
+     * @return the line limit; {@link #UNSET}, the default, for the extension's
+     * @see dev.tcpfixture.FakeTcpServer.Builder#lineLimit(int)
+     */
+    int lineLimit() default UNSET;
+
+    /**
+     * Returns the name of the charset of text sent and received, such as {@code "ISO-8859-1"}.
+     *
+     * @return the charset's name; empty, the default, for the extension's
+     * @see dev.tcpfixture.FakeTcpServer.Builder#charset(java.nio.charset.Charset)
+     */
+    String charset() default "";
+
+    /**
+     * Returns the accept backlog of the server.
+     *
+     * @return the backlog; {@link #UNSET}, the default, for the extension's
+     * @see dev.tcpfixture.FakeTcpServer.Builder#backlog(int)
+     */
+    int backlog() default UNSET;
 }

@@ -20,6 +20,12 @@ import org.assertj.core.api.StandardSoftAssertionsProvider;
  * });
  * }</pre>
  *
+ * <p>On the module path, AssertJ's soft assertions need one more export: they subclass
+ * {@link FakeTcpServerAssert} and {@link RecordedConnectionAssert} at run time, in this module, and the subclasses
+ * refer to a package that {@code org.assertj.core} does not export. Run the tests with
+ * {@code --add-exports org.assertj.core/org.assertj.core.api.recursive.assertion=dev.tcpfixture.junit} (Maven
+ * Surefire: {@code <argLine>}). On the class path nothing is needed.
+ *
  * @since 0.1
  */
 public class TcpSoftAssertions extends AbstractSoftAssertions implements StandardSoftAssertionsProvider {

@@ -24,9 +24,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }
  * }</pre>
  *
- * <p>For other options register the extension with
- * {@link org.junit.jupiter.api.extension.RegisterExtension @RegisterExtension} and
- * {@link TcpServerExtension#builder()} instead; use one way or the other in a class, not both.
+ * <p>{@link TcpServer @TcpServer} registers the extension itself, so this annotation is needed only where the
+ * class should say so, or for a meta-annotation. For other options register the extension in a {@code static}
+ * {@link org.junit.jupiter.api.extension.RegisterExtension @RegisterExtension} field built with
+ * {@link TcpServerExtension#builder()}; the extension with default options then steps aside.
  *
  * @since 0.1
  */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.tcpfixture.ConnectionMode;
 import dev.tcpfixture.FakeTcpServer;
 import dev.tcpfixture.RecordedConnection;
 import dev.tcpfixture.Script;
@@ -15,6 +16,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -96,8 +98,8 @@ class ConfigurationTest {
         assumeTrue(TestKit.hasIpv6Loopback(), "this machine has no ::1");
         seen.clear();
 
-        TestKit.run(Map.of("tcpfixture.stepTimeout", "PT0.3S", "tcpfixture.recordingLimit", "16",
-                "tcpfixture.bindAddress", "::1"), Probe.class)
+        TestKit.run(Map.of("tcpfixture.server.stepTimeout", "PT0.3S", "tcpfixture.server.recordingLimit", "16",
+                "tcpfixture.server.bindAddress", "::1"), Probe.class)
                 .testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
 
         assertThat(seen.get("address")).isInstanceOf(Inet6Address.class)
@@ -113,7 +115,7 @@ class ConfigurationTest {
         assumeTrue(!clientHost.contains(":") || TestKit.hasIpv6Loopback(), "this machine has no ::1");
         seen.clear();
 
-        TestKit.run(Map.of("tcpfixture.bindAddress", configured), QuickProbe.class)
+        TestKit.run(Map.of("tcpfixture.server.bindAddress", configured), QuickProbe.class)
                 .testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
 
         assertThat(((InetAddress) seen.get("address")).getHostAddress()).isEqualTo(clientHost);
@@ -139,8 +141,8 @@ class ConfigurationTest {
     void builderOptionsWinOverConfigurationParameters() {
         seen.clear();
 
-        TestKit.run(Map.of("tcpfixture.stepTimeout", "PT10S", "tcpfixture.recordingLimit", "50",
-                "tcpfixture.bindAddress", "::1"), BuilderOptions.class)
+        TestKit.run(Map.of("tcpfixture.server.stepTimeout", "PT10S", "tcpfixture.server.recordingLimit", "50",
+                "tcpfixture.server.bindAddress", "::1"), BuilderOptions.class)
                 .testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
 
         assertThat(seen.get("address")).isEqualTo(InetAddress.getLoopbackAddress());
@@ -176,15 +178,29 @@ class ConfigurationTest {
     void theBuilderRejectsInvalidOptions() {
         TcpServerExtension.Builder builder = TcpServerExtension.builder();
 
+        // the messages of FakeTcpServer.Builder, which validates every option
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> builder.stepTimeout(Duration.ZERO))
-                .withMessage("stepTimeout must be positive, was PT0S");
+                .withMessage("stepTimeout must be positive, was 0 ms");
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> builder.recordingLimit(-1))
                 .withMessage("recordingLimit must not be negative, was -1");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> builder.lineLimit(0))
+                .withMessage("lineLimit must be at least 1, was 0");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> builder.backlog(0))
+                .withMessage("backlog must be at least 1, was 0");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> builder.charset(StandardCharsets.UTF_16))
+                .withMessageStartingWith("charset must encode ASCII");
         assertThat(builder.stepTimeout(Duration.ofSeconds(1))).as("immutable").isNotSameAs(builder);
         assertThat(builder.stepTimeout(Duration.ofSeconds(1)).build()).hasToString(
                 "TcpServerExtension[stepTimeout=PT1S]");
+        assertThat(builder.allowUnusedScripts().backlog(8).lineLimit(80).charset(StandardCharsets.ISO_8859_1)
+                .mode(ConnectionMode.REFUSE).build()).hasToString("TcpServerExtension[lineLimit=80, "
+                        + "charset=ISO-8859-1, backlog=8, mode=REFUSE, allowUnusedScripts=true]");
+        assertThat(builder.ipv6().build()).hasToString("TcpServerExtension[bindAddress=::1]");
     }
 
     // ---- invalid values ----
@@ -203,24 +219,22 @@ class ConfigurationTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "tcpfixture.stepTimeout    | 2s           | a positive ISO-8601 duration such as PT2S",
-            "tcpfixture.stepTimeout    | PT0S         | a positive ISO-8601 duration such as PT2S",
-            "tcpfixture.stepTimeout    | -PT1S        | a positive ISO-8601 duration such as PT2S",
-            "tcpfixture.recordingLimit | lots         | a number of bytes, zero or more",
-            "tcpfixture.recordingLimit | -1           | a number of bytes, zero or more",
-            "tcpfixture.bindAddress    | nowhere      | 127.0.0.1, ::1 or localhost",
-            "tcpfixture.bindAddress    | 127.0.0      | 127.0.0.1, ::1 or localhost",
-            "tcpfixture.bindAddress    | 127.0.0.1:80 | 127.0.0.1, ::1 or localhost"})
-    void anInvalidConfigurationParameterFailsLoudlyNamingKeyAndValue(String key, String value, String expected) {
+            "tcpfixture.server.stepTimeout    | 2s           | expected an ISO-8601 duration such as PT2S",
+            "tcpfixture.server.stepTimeout    | PT0S         | stepTimeout must be positive, was 0 ms",
+            "tcpfixture.server.recordingLimit | -1           | recordingLimit must not be negative, was -1",
+            "tcpfixture.server.lineLimit      | 0            | lineLimit must be at least 1, was 0",
+            "tcpfixture.server.charset        | UTF-16       | charset must encode ASCII",
+            "tcpfixture.server.backlog        | -5           | backlog must be at least 1, was -5",
+            "tcpfixture.server.bindAddress    | nowhere      | expected an address literal such as 127.0.0.1"})
+    void anInvalidConfigurationParameterFailsLoudlyNamingKeyAndValue(String key, String value, String reason) {
         EngineExecutionResults results = TestKit.run(Map.of(key, value), ParameterAndField.class);
 
         results.testEvents().assertStatistics(stats -> stats.started(1).failed(1));
-        String message = "Invalid value '" + value + "' for configuration parameter '" + key + "': expected "
-                + expected;
         // the field is injected first, in beforeEach, so the failure comes from there
         assertThat(TestKit.failureOf(results, "parameter"))
                 .isInstanceOf(ExtensionConfigurationException.class)
-                .hasMessageStartingWith(message);
+                .hasMessageStartingWith("Invalid value '" + value + "' for configuration parameter '" + key + "': "
+                        + reason);
         assertThat(TestKit.liveServerThreads()).isEmpty();
     }
 
@@ -235,21 +249,82 @@ class ConfigurationTest {
 
     @Test
     void anInvalidValueFailsParameterResolutionWithTheConfigurationErrorAsCause() {
-        EngineExecutionResults results = TestKit.run(Map.of("tcpfixture.recordingLimit", "many"),
+        EngineExecutionResults results = TestKit.run(Map.of("tcpfixture.server.recordingLimit", "many"),
                 ParameterOnly.class);
 
         assertThat(TestKit.failureOf(results, "parameter"))
                 .isInstanceOf(ParameterResolutionException.class)
-                .hasMessageContaining("Invalid value 'many' for configuration parameter 'tcpfixture.recordingLimit'")
+                .hasMessageContaining("Invalid value 'many' for configuration parameter "
+                        + "'tcpfixture.server.recordingLimit'")
                 .cause().isInstanceOf(ExtensionConfigurationException.class);
     }
 
     @Test
     void anInvalidValueFailsEvenWhenTheBuilderOverridesIt() {
-        EngineExecutionResults results = TestKit.run(Map.of("tcpfixture.stepTimeout", "soon"),
+        EngineExecutionResults results = TestKit.run(Map.of("tcpfixture.server.stepTimeout", "soon"),
                 BuilderOptions.class);
 
         assertThat(TestKit.failureOf(results, "probe"))
-                .hasMessageContaining("Invalid value 'soon' for configuration parameter 'tcpfixture.stepTimeout'");
+                .hasMessageContaining("Invalid value 'soon' for configuration parameter "
+                        + "'tcpfixture.server.stepTimeout'");
+    }
+
+    // ---- the options of one server, on its element ----
+
+    @UserTests
+    static class Attributes {
+
+        @TcpServer(charset = "ISO-8859-1", lineLimit = 8, recordingLimit = 64)
+        FakeTcpServer latin1;
+
+        @Test
+        void probe(@TcpServer(value = "strict", stepTimeout = "PT0.2S", verify = false) FakeTcpServer strict)
+                throws IOException {
+            try (Socket socket = new Socket(latin1.host(), latin1.port())) {
+                socket.getOutputStream().write(new byte[] {'c', 'a', 'f', (byte) 0xE9, '\n'});
+            }
+            RecordedConnection connection = latin1.takeConnection(Duration.ofSeconds(5));
+            connection.awaitQuiet();
+            seen.put("text", connection.receivedText());
+
+            strict.enqueue(Script.create().expectLine("HELLO"));
+            try (Socket socket = new Socket(strict.host(), strict.port())) {
+                socket.setSoTimeout(5_000);
+                assertThat(socket.getInputStream().read()).isEqualTo(-1);
+            }
+            seen.put("failure", strict.failures().get(0).message());
+        }
+    }
+
+    @Test
+    void theAttributesOfAnElementSetTheOptionsOfItsServer() {
+        seen.clear();
+
+        TestKit.run(Attributes.class).testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+
+        assertThat(seen.get("text")).isEqualTo("caf\u00e9\n");
+        assertThat(seen.get("failure")).asString().contains("within 200 ms");
+    }
+
+    @UserTests
+    static class BadAttribute {
+
+        @TcpServer(lineLimit = 0)
+        FakeTcpServer server;
+
+        @Test
+        void test() {
+        }
+    }
+
+    @Test
+    void anAttributeTheBuilderRejectsFailsNamingTheElement() {
+        EngineExecutionResults results = TestKit.run(BadAttribute.class);
+
+        assertThat(TestKit.failureOf(results, "test"))
+                .isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessage("Invalid @TcpServer(lineLimit = 0) on field [FakeTcpServer "
+                        + BadAttribute.class.getName() + ".server]: lineLimit must be at least 1, was 0");
+        assertThat(TestKit.liveServerThreads()).isEmpty();
     }
 }

@@ -47,16 +47,15 @@ class RecordedConnectionAssertTest {
         assertThat(connection).receivedLine("HELO x").receivedLine("QUIT");
         assertThatThrownBy(() -> assertThat(connection).receivedLine("EHLO y"))
                 .isInstanceOf(AssertionFailedError.class)
-                .hasMessage("Expecting " + name(connection) + " to have received the line:" + NL
-                        + "  \"EHLO y\"" + NL
-                        + "but it received these lines:" + NL
+                .hasMessage("Expected " + name(connection) + " to have received the line \"EHLO y\", but it "
+                        + "received 2 lines:" + NL
                         + "  \"HELO x\"" + NL
                         + "  \"QUIT\"" + NL
                         + "Transcript:" + NL
                         + connection.transcript().stripTrailing());
         assertThatThrownBy(() -> assertThat(connection).receivedLine("QUI"))
                 .as("a trailing line without line ending is not a line")
-                .hasMessageContaining("to have received the line:");
+                .hasMessageContaining("to have received the line \"QUI\", but it received 2 lines:");
     }
 
     @Test
@@ -67,8 +66,8 @@ class RecordedConnectionAssertTest {
         assertThatThrownBy(() -> assertThat(connection).receivedLinesInOrder("DATA", "HELO x"))
                 .isInstanceOf(AssertionFailedError.class)
                 .hasMessageContaining("to have received these lines in this order:" + NL + "  \"DATA\"" + NL
-                        + "  \"HELO x\"" + NL + "but it received:" + NL + "  \"HELO x\"")
-                .hasMessageContaining("of which the line \"HELO x\" (and any after it) is missing")
+                        + "  \"HELO x\"" + NL + "but the line \"HELO x\" (and any after it) is missing; it received "
+                        + "4 lines:" + NL + "  \"HELO x\"")
                 .hasMessageContaining("Transcript:");
     }
 
@@ -85,7 +84,7 @@ class RecordedConnectionAssertTest {
                             .isEqualTo(List.of("HELO x", "QUIT"));
                 })
                 .hasMessageContaining("to have received exactly these lines:" + NL + "  \"HELO x\"" + NL
-                        + "but it received:" + NL + "  \"HELO x\"" + NL + "  \"QUIT\"");
+                        + "but it received 2 lines:" + NL + "  \"HELO x\"" + NL + "  \"QUIT\"");
     }
 
     @Test
@@ -97,19 +96,19 @@ class RecordedConnectionAssertTest {
                 .receivedTextContaining("HTTP/1.1")
                 .receivedBytes("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         assertThatThrownBy(() -> assertThat(connection).receivedText("GET / HTTP/1.0\r\n\r\n"))
-                .hasMessageStartingWith("Expecting " + name(connection) + " to have received exactly the text:" + NL
-                        + "  \"GET / HTTP/1.0\\r\\n\\r\\n\"" + NL + "but it received:" + NL
-                        + "  \"GET / HTTP/1.1\\r\\n\\r\\n\"" + NL + "Transcript:");
+                .hasMessageStartingWith("Expected " + name(connection) + " to have received exactly the text "
+                        + "\"GET / HTTP/1.0\\r\\n\\r\\n\", but it received 18 bytes \"GET / HTTP/1.1\\r\\n\\r\\n\"" + NL
+                        + "Transcript:");
         assertThatThrownBy(() -> assertThat(connection).receivedTextContaining("Host:"))
-                .hasMessageContaining("to have received text containing:" + NL + "  \"Host:\"");
+                .hasMessageContaining("to have received text containing \"Host:\", but it received 18 bytes");
         assertThatThrownBy(() -> assertThat(connection).receivedBytes(new byte[] {0x01, (byte) 0xff}))
-                .hasMessageContaining("to have received exactly:" + NL + "  2 bytes \"\\x01\\xFF\"" + NL
-                        + "but it received:" + NL + "  18 bytes \"GET / HTTP/1.1\\r\\n\\r\\n\"");
+                .hasMessageContaining("to have received exactly 2 bytes \"\\x01\\xFF\", but it received 18 bytes "
+                        + "\"GET / HTTP/1.1\\r\\n\\r\\n\"");
         assertThatThrownBy(() -> assertThat(connection).receivedNothing())
                 .isInstanceOfSatisfying(AssertionFailedError.class, error -> org.assertj.core.api.Assertions
-                        .assertThat(error.getExpected().getValue()).isEqualTo(new byte[0]))
-                .hasMessageContaining("to have received nothing, but it received 18 bytes:" + NL
-                        + "  18 bytes \"GET / HTTP/1.1\\r\\n\\r\\n\"" + NL + "Transcript:");
+                        .assertThat(error.getExpected().getValue()).isEqualTo("\"\""))
+                .hasMessageContaining("to have received nothing, but it received 18 bytes "
+                        + "\"GET / HTTP/1.1\\r\\n\\r\\n\"" + NL + "Transcript:");
     }
 
     @Test
@@ -132,11 +131,11 @@ class RecordedConnectionAssertTest {
         assertThat(connection).sentText("220 hi\r\n").sentBytes("220 hi\r\n".getBytes(StandardCharsets.UTF_8))
                 .receivedNothing();
         assertThatThrownBy(() -> assertThat(connection).sentText("220 hello\r\n"))
-                .hasMessageContaining("to have sent exactly the text:" + NL + "  \"220 hello\\r\\n\"" + NL
-                        + "but the server sent:" + NL + "  \"220 hi\\r\\n\"");
+                .hasMessageContaining("to have sent exactly the text \"220 hello\\r\\n\", but the server sent 8 bytes "
+                        + "\"220 hi\\r\\n\"");
         assertThatThrownBy(() -> assertThat(connection).sentBytes(new byte[0]))
-                .hasMessageContaining("to have sent exactly:" + NL + "  0 bytes \"\"" + NL + "but the server sent:"
-                        + NL + "  8 bytes \"220 hi\\r\\n\"");
+                .hasMessageContaining("to have sent exactly 0 bytes \"\", but the server sent 8 bytes "
+                        + "\"220 hi\\r\\n\"");
     }
 
     @Test
@@ -150,7 +149,7 @@ class RecordedConnectionAssertTest {
                     org.assertj.core.api.Assertions.assertThat(error.getExpected().getValue()).isEqualTo("connected");
                     org.assertj.core.api.Assertions.assertThat(error.getActual().getValue()).isEqualTo("closed");
                 })
-                .hasMessageStartingWith("Expecting " + name(closedByClient) + " to be connected, but it was closed "
+                .hasMessageStartingWith("Expected " + name(closedByClient) + " to be connected, but it was closed "
                         + "by the client" + NL + "Transcript:" + NL)
                 .hasMessageContaining("client closed its side");
 
@@ -203,11 +202,10 @@ class RecordedConnectionAssertTest {
 
         assertThat(broken).hasFailureContaining("but received line \"EHLO y\"");
         assertThatThrownBy(() -> assertThat(broken).hasNoFailures())
-                .hasMessageContaining("to have no failures, but it has 1:" + NL
+                .hasMessageContaining("to have no failures, but it has 1 failure:" + NL
                         + "1) connection #2: expected line \"HELO x\", but received line \"EHLO y\"");
         assertThatThrownBy(() -> assertThat(good).hasFailureContaining("EHLO"))
-                .hasMessageContaining("to have a failure containing:" + NL + "  \"EHLO\"" + NL
-                        + "but it has no failures");
+                .hasMessageContaining("to have a failure containing \"EHLO\", but it has no failures");
     }
 
     @Test
@@ -215,7 +213,7 @@ class RecordedConnectionAssertTest {
         RecordedConnection connection = conversation(server, "");
 
         assertThatThrownBy(() -> assertThat(connection).as("greeting").receivedLine("HELO"))
-                .hasMessageStartingWith("[greeting] Expecting connection #1");
+                .hasMessageStartingWith("[greeting] Expected connection #1");
         assertThatThrownBy(() -> assertThat((RecordedConnection) null).receivedLine("HELO"))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("Expecting actual not to be null");

@@ -4,6 +4,7 @@ import static dev.tcpfixture.junit.TcpAssertions.assertClientClosed;
 import static dev.tcpfixture.junit.TcpAssertions.assertClientFails;
 import static dev.tcpfixture.junit.TcpAssertions.assertConnectTimesOut;
 import static dev.tcpfixture.junit.TcpAssertions.assertConnects;
+import static dev.tcpfixture.junit.TcpAssertions.assertConnectsReturning;
 import static dev.tcpfixture.junit.TcpAssertions.assertReadTimesOut;
 import static dev.tcpfixture.junit.TcpAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,6 +18,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +35,8 @@ import org.junit.jupiter.api.Test;
 class TcpAssertionsTest {
 
     private static final Duration SHORT = Duration.ofMillis(200);
+
+    private static final String NL = System.lineSeparator();
 
     /** A tiny client under test: connects, sends a line, reads one line back. */
     static String ping(FakeTcpServer server, int timeoutMillis) throws IOException {
@@ -79,8 +86,9 @@ class TcpAssertionsTest {
         void failsWithTheClientsExceptionAsCause(@TcpServer(mode = ConnectionMode.REFUSE) FakeTcpServer server) {
             assertThatThrownBy(() -> assertConnects(server, () -> ping(server, 2_000)))
                     .isInstanceOf(AssertionError.class)
-                    .hasMessageStartingWith("Expecting the client to connect to fake TCP server " + server.authority()
-                            + " (mode REFUSE), but the client code threw java.net.ConnectException: Connection refused")
+                    .hasMessageStartingWith("Expected the client to connect to fake TCP server " + server.authority()
+                            + " (mode REFUSE), but the client code threw java.net.ConnectException: Connection refused "
+                            + "after ")
                     .hasMessageContaining("Transcript:")
                     .hasMessageContaining("(no connections to " + server.authority() + ")")
                     .cause().isInstanceOf(ConnectException.class);
@@ -93,12 +101,53 @@ class TcpAssertionsTest {
 
             assertThatThrownBy(() -> assertConnects(server, SHORT, () -> { }))
                     .isInstanceOf(AssertionError.class)
-                    .hasMessageStartingWith("Expecting the client to open a new connection to fake TCP server "
-                            + server.authority() + " (mode ACCEPT), but none came within 200 ms (1 connection(s) "
+                    .hasMessageStartingWith("Expected the client to open a new connection to fake TCP server "
+                            + server.authority() + " (mode ACCEPT), but none came within 200 ms (1 connection "
                             + "before the client code ran, 1 now)")
                     .hasMessageContaining("Transcript:" + System.lineSeparator() + "  connection #1 ")
                     .hasMessageContaining("client> \"PING\\r\\n\"")
                     .hasMessageContaining("server> \"PONG\\r\\n\"");
+        }
+
+        @Test
+        void returnsWhatTheClientReturnedWithTheConnection(@TcpServer FakeTcpServer server) {
+            server.enqueue(Script.create().expectLine("PING").sendLine("PONG").close());
+
+            Connected<String> connected = assertConnectsReturning(server, () -> ping(server, 2_000));
+
+            assertThat(connected.result()).isEqualTo("PONG");
+            assertThat(connected.connection().id()).isEqualTo(1);
+            TcpAssertions.assertThat(connected.connection()).receivedLine("PING");
+        }
+
+        @Test
+        void returnsAnHttpResponseOfTheJdkClient(@TcpServer FakeTcpServer server) throws Exception {
+            server.enqueue(Script.create().skipLinesThrough("")
+                    .send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok").close());
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(2)).build();
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + server.authority() + "/health"))
+                    .timeout(Duration.ofSeconds(5)).build();
+
+            Connected<HttpResponse<String>> connected = assertConnectsReturning(server,
+                    () -> http.send(request, HttpResponse.BodyHandlers.ofString()));
+
+            assertThat(connected.result().statusCode()).isEqualTo(200);
+            assertThat(connected.result().body()).isEqualTo("ok");
+            TcpAssertions.assertThat(connected.connection()).receivedLine("GET /health HTTP/1.1");
+        }
+
+        @Test
+        void theReturningFormFailsAsTheOtherOne(@TcpServer(mode = ConnectionMode.REFUSE) FakeTcpServer server) {
+            assertThatThrownBy(() -> assertConnectsReturning(server, () -> ping(server, 2_000)))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageStartingWith("Expected the client to connect to fake TCP server " + server.authority()
+                            + " (mode REFUSE), but the client code threw java.net.ConnectException")
+                    .hasCauseInstanceOf(ConnectException.class);
+            assertThatThrownBy(() -> assertConnectsReturning(server, SHORT, () -> "no client"))
+                    .hasMessageStartingWith("Expected the client to open a new connection to fake TCP server "
+                            + server.authority() + " (mode REFUSE), but none came within 200 ms (0 connections "
+                            + "before the client code ran, 0 now)");
         }
 
         @Test
@@ -136,7 +185,7 @@ class TcpAssertionsTest {
         void failsWhenTheClientCodeCompletes() {
             assertThatThrownBy(() -> assertClientFails(IOException.class, () -> { }))
                     .isInstanceOf(AssertionError.class)
-                    .hasMessage("Expecting the client code to fail with java.io.IOException, but it completed normally");
+                    .hasMessage("Expected the client code to fail with java.io.IOException, but it completed normally");
         }
 
         @Test
@@ -147,7 +196,7 @@ class TcpAssertionsTest {
                 throw other;
             }))
                     .isInstanceOf(AssertionError.class)
-                    .hasMessage("Expecting the client code to fail with java.io.IOException, but it failed with "
+                    .hasMessage("Expected the client code to fail with java.io.IOException, but it failed with "
                             + "java.lang.IllegalStateException: boom")
                     .hasCause(other);
         }
@@ -179,14 +228,96 @@ class TcpAssertionsTest {
         }
 
         @Test
+        void findsTheConnectExceptionAmongSuppressedExceptions(@TcpServer(mode = ConnectionMode.REFUSE)
+                FakeTcpServer server) {
+            // the shape of Jedis 8: its own exception, with what each address's connect threw added as suppressed
+            Throwable thrown = assertRefused(server, () -> {
+                IllegalStateException failed = new IllegalStateException("Failed to connect to "
+                        + server.authority() + ".");
+                try {
+                    ping(server, 2_000);
+                } catch (IOException e) {
+                    failed.addSuppressed(e);
+                }
+                throw failed;
+            });
+
+            assertThat(thrown.getSuppressed()).singleElement().isInstanceOf(ConnectException.class);
+        }
+
+        @Test
+        void findsItAnywhereInTheGraph(@TcpServer(mode = ConnectionMode.REFUSE) FakeTcpServer server) {
+            Throwable thrown = assertRefused(server, () -> {
+                IOException inner = new IOException("pool exhausted");
+                try {
+                    ping(server, 2_000);
+                } catch (IOException e) {
+                    inner.addSuppressed(new IllegalStateException("retry 1", e));
+                }
+                throw new RuntimeException("call failed", new IllegalStateException("no connection", inner));
+            });
+
+            assertThat(thrown).hasMessage("call failed");
+        }
+
+        @Test
+        void walksACycleOnceAndShowsIt(@TcpServer FakeTcpServer server) {
+            server.mode(ConnectionMode.REFUSE);
+            IllegalStateException outer = new IllegalStateException("outer");
+            IllegalStateException inner = new IllegalStateException("inner");
+            outer.initCause(inner);
+            inner.initCause(outer);
+            outer.addSuppressed(inner);
+
+            assertThatThrownBy(() -> assertRefused(server, () -> {
+                throw outer;
+            }))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("The exceptions:" + NL
+                            + "  java.lang.IllegalStateException: outer" + NL
+                            + "    caused by: java.lang.IllegalStateException: inner" + NL
+                            + "      caused by: (again) java.lang.IllegalStateException: outer" + NL
+                            + "    suppressed: (again) java.lang.IllegalStateException: inner" + NL
+                            + "Transcript:")
+                    .hasCause(outer);
+        }
+
+        @Test
+        void showsABoundedGraphWhenNothingMatches(@TcpServer FakeTcpServer server) {
+            server.mode(ConnectionMode.REFUSE);
+            IllegalStateException top = new IllegalStateException("top");
+            for (int i = 0; i < 1000; i++) {
+                top.addSuppressed(new IOException("attempt " + i + " " + "x".repeat(10_000)));
+            }
+            RuntimeException deep = new RuntimeException("level 0");
+            for (int level = 1; level < 100; level++) {
+                deep = new RuntimeException("level " + level, deep);
+            }
+            top.initCause(deep);
+            IllegalStateException thrown = top;
+
+            assertThatThrownBy(() -> assertRefused(server, () -> {
+                throw thrown;
+            }))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("  java.lang.IllegalStateException: top" + NL
+                            + "    caused by: java.lang.RuntimeException: level 99" + NL
+                            + "      caused by: java.lang.RuntimeException: level 98" + NL)
+                    .hasMessageContaining("characters omitted")
+                    .hasMessageContaining("... 1081 more exceptions")
+                    .satisfies(error -> assertThat(error.getMessage()).hasSizeLessThan(20_000));
+        }
+
+        @Test
         void failsWhenTheClientConnected(@TcpServer FakeTcpServer server) {
             server.enqueue(Script.create().expectLine("PING").sendLine("PONG").close());
 
             assertThatThrownBy(() -> assertRefused(server, () -> ping(server, 2_000)))
                     .isInstanceOf(AssertionError.class)
-                    .hasMessageStartingWith("Expecting the client's connection to fake TCP server "
+                    .hasMessageStartingWith("Expected the client's connection to fake TCP server "
                             + server.authority() + " (mode ACCEPT) to be refused, but the client code completed "
-                            + "normally; 1 new connection(s): #1")
+                            + "normally after ")
+                    .hasMessageContaining("; 1 new connection: #1")
                     .hasMessageContaining("client> \"PING\\r\\n\"");
         }
 
@@ -195,12 +326,19 @@ class TcpAssertionsTest {
             server.enqueue(Script.create().expectLine("PING").reset());
 
             assertThatThrownBy(() -> assertRefused(server, () -> {
-                String reply = ping(server, 2_000);
-                throw new IllegalStateException("bad reply " + reply);
+                try {
+                    ping(server, 2_000);
+                } catch (IOException e) {
+                    throw new IllegalStateException("no reply", e);
+                }
+                throw new IllegalStateException("no reply");
             }))
                     .isInstanceOf(AssertionError.class)
-                    .hasMessageContaining("to be refused, but the client code failed with ")
-                    .hasMessageContaining("which is not caused by java.net.ConnectException; 1 new connection(s): #1")
+                    .hasMessageContaining("to be refused, but the client code failed after ")
+                    .hasMessageContaining(" with java.lang.IllegalStateException: no reply, and no exception in it "
+                            + "(its causes and suppressed exceptions included) is java.net.ConnectException; 1 new "
+                            + "connection: #1" + NL + "The exceptions:" + NL
+                            + "  java.lang.IllegalStateException: no reply")
                     .hasMessageContaining("Transcript:");
         }
     }
@@ -217,13 +355,52 @@ class TcpAssertionsTest {
         }
 
         @Test
+        void passesWithinABound(@TcpServer(mode = ConnectionMode.CONNECT_TIMEOUT) FakeTcpServer server) {
+            Throwable thrown = assertConnectTimesOut(server, Duration.ofSeconds(3), () -> ping(server, 200));
+
+            assertThat(thrown).isInstanceOf(SocketTimeoutException.class);
+        }
+
+        @Test
+        void failsWhenTheClientTookLongerThanTheBoundSayingHowLong(
+                @TcpServer(mode = ConnectionMode.CONNECT_TIMEOUT) FakeTcpServer server) {
+            assertThatThrownBy(() -> assertConnectTimesOut(server, Duration.ofMillis(50), () -> ping(server, 400)))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageStartingWith("Expected the client's connection to fake TCP server "
+                            + server.authority() + " (mode CONNECT_TIMEOUT) to time out within 50 ms, but the client "
+                            + "code gave up only after ")
+                    .hasMessageMatching("(?s).* gave up only after (4\\d\\d(\\.\\d+)? ms|\\d+(\\.\\d+)? s), with "
+                            + "java.net.SocketTimeoutException: .*: does the client set a timeout of its own, or wait "
+                            + "for the operating system's\\?.*")
+                    .hasCauseInstanceOf(SocketTimeoutException.class);
+        }
+
+        @Test
+        void saysHowLongTheClientTookWhenItDidNotTimeOut(@TcpServer FakeTcpServer server) {
+            server.enqueue(Script.create().expectLine("PING").sendLine("PONG").close());
+
+            assertThatThrownBy(() -> assertConnectTimesOut(server, () -> ping(server, 2_000)))
+                    .hasMessageMatching("(?s)Expected the client's connection to fake TCP server .* \\(mode ACCEPT\\) "
+                            + "to time out while connecting, but the client code completed normally after "
+                            + "\\d+(\\.\\d+)? (ms|s); 1 new connection: #1.*");
+        }
+
+        @Test
+        void rejectsANonPositiveBound(@TcpServer FakeTcpServer server) {
+            assertThatThrownBy(() -> assertConnectTimesOut(server, Duration.ofSeconds(-1), () -> { }))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("within must be positive, was PT-1S");
+        }
+
+        @Test
         void failsWhenTheConnectWasRefusedInstead(@TcpServer(mode = ConnectionMode.REFUSE) FakeTcpServer server) {
             assertThatThrownBy(() -> assertConnectTimesOut(server, () -> ping(server, 200)))
                     .isInstanceOf(AssertionError.class)
-                    .hasMessageStartingWith("Expecting the client's connection to fake TCP server "
+                    .hasMessageStartingWith("Expected the client's connection to fake TCP server "
                             + server.authority() + " (mode REFUSE) to time out while connecting, but the client code "
-                            + "failed with java.net.ConnectException: Connection refused, which is not caused by a "
-                            + "timeout")
+                            + "failed after ")
+                    .hasMessageContaining(" with java.net.ConnectException: Connection refused, and no exception in it "
+                            + "(its causes and suppressed exceptions included) is a timeout")
                     .hasCauseInstanceOf(ConnectException.class);
         }
     }
@@ -242,27 +419,45 @@ class TcpAssertionsTest {
         }
 
         @Test
-        void waitsBrieflyForTheServerToRecordTheConnection(@TcpServer FakeTcpServer server) throws Exception {
+        void countsAConnectionTheKernelCompletedBeforeTheServerAcceptedIt(@TcpServer FakeTcpServer server)
+                throws Exception {
             server.enqueue(Script.create().stall());
             SocketTimeoutException timeout = new SocketTimeoutException("Read timed out");
             CompletableFuture<Void> connected = new CompletableFuture<>();
+            CompletableFuture<Void> done = new CompletableFuture<>();
 
-            // the client code times out before its connection, made on another thread, is recorded
+            // the client code times out as soon as its connect, made on another thread, returned: the server may
+            // not have accepted the connection yet, and the assertion must count it all the same
             Throwable thrown = assertReadTimesOut(server, () -> {
                 CompletableFuture.runAsync(() -> {
                     try (Socket socket = new Socket(server.host(), server.port())) {
+                        connected.complete(null);
                         server.awaitUntil(() -> server.connectionCount() == 1, Duration.ofSeconds(5));
                     } catch (IOException e) {
-                        throw new UncheckedIOException(e);
+                        connected.completeExceptionally(e);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
-                }).whenComplete((result, error) -> connected.complete(null));
+                }).whenComplete((result, error) -> done.complete(null));
+                connected.get(5, TimeUnit.SECONDS);
                 throw timeout;
             });
 
             assertThat(thrown).isSameAs(timeout);
-            connected.get(5, TimeUnit.SECONDS);
+            done.get(5, TimeUnit.SECONDS);
+        }
+
+        @Test
+        void passesWithinABoundAndFailsBeyondIt(@TcpServer FakeTcpServer server) {
+            server.enqueue(Script.create().stall());
+            server.enqueue(Script.create().stall());
+
+            assertReadTimesOut(server, Duration.ofSeconds(3), () -> ping(server, 200));
+            assertThatThrownBy(() -> assertReadTimesOut(server, Duration.ofMillis(50), () -> ping(server, 300)))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining(" and then time out waiting for it within 50 ms, but the client code gave "
+                            + "up only after ")
+                    .hasMessageContaining("with java.net.SocketTimeoutException: Read timed out");
         }
 
         @Test
@@ -270,8 +465,9 @@ class TcpAssertionsTest {
             assertThatThrownBy(() -> assertReadTimesOut(server, () -> ping(server, 200)))
                     .isInstanceOf(AssertionError.class)
                     .hasMessageContaining("(mode CONNECT_TIMEOUT) and then time out waiting for it, but it timed out "
-                            + "without connecting: the server accepted no new connection, so this looks like a "
-                            + "connect timeout");
+                            + "without connecting after ")
+                    .hasMessageContaining(": the server accepted no new connection, so this looks like a connect "
+                            + "timeout");
         }
 
         @Test
@@ -280,8 +476,9 @@ class TcpAssertionsTest {
 
             assertThatThrownBy(() -> assertReadTimesOut(server, () -> ping(server, 2_000)))
                     .isInstanceOf(AssertionError.class)
-                    .hasMessageContaining("and then time out waiting for it, but the client code completed normally; "
-                            + "1 new connection(s): #1")
+                    .hasMessageContaining("and then time out waiting for it, but the client code completed normally "
+                            + "after ")
+                    .hasMessageContaining("; 1 new connection: #1")
                     // recorded before the server answered; the answer itself may be recorded a moment later
                     .hasMessageContaining("client> \"PING\\r\\n\"");
         }
@@ -308,7 +505,7 @@ class TcpAssertionsTest {
 
                 assertThatThrownBy(() -> assertClientClosed(connection, SHORT))
                         .isInstanceOf(AssertionError.class)
-                        .hasMessageStartingWith("Expecting the client to close connection #1 from 127.0.0.1:"
+                        .hasMessageStartingWith("Expected the client to close connection #1 from 127.0.0.1:"
                                 + leaked.getLocalPort() + " within 200 ms, but it is still open: the client leaks its "
                                 + "socket or closes it too late")
                         .hasMessageContaining("Transcript:");

@@ -27,9 +27,9 @@ class TcpSoftAssertionsTest {
         }))
                 .isInstanceOfSatisfying(AssertJMultipleFailuresError.class, error ->
                         assertThat(error.getFailures()).hasSize(4))
-                .hasMessageContaining("to have received the line:")
+                .hasMessageContaining("to have received the line ")
                 .hasMessageContaining("to have been closed first by the server, but the client closed it first")
-                .hasMessageContaining("to have accepted 2 connection(s), but it accepted 1")
+                .hasMessageContaining("to have accepted 2 connections, but it accepted 1")
                 .hasMessageContaining("assertions too");
     }
 

@@ -66,8 +66,8 @@ class VerificationTest {
         Throwable failure = TestKit.failureOf(results, "clientSaysEhlo");
         assertThat(failure)
                 .isExactlyInstanceOf(AssertionError.class)
-                .hasMessageStartingWith("Fake TCP server @TcpServer 127.0.0.1:")
-                .hasMessageContaining(" (per test) recorded 1 failure:")
+                .hasMessageStartingWith("Expected fake TCP server 127.0.0.1:")
+                .hasMessageContaining(" per test) to record no failures, but it recorded 1 failure:")
                 .hasMessageContaining("1) connection #1: expected line \"HELO x\", but received line \"EHLO y\"")
                 .hasMessageContaining("server> \"220 mail.test\\r\\n\"")
                 .hasMessageContaining("client> \"EHLO y\\r\\n\"")
@@ -121,8 +121,8 @@ class VerificationTest {
         Throwable failure = TestKit.failureOf(TestKit.run(TwoWrongServers.class), "both");
 
         assertThat(failure.getMessage())
-                .contains("Fake TCP server @TcpServer(\"primary\") 127.0.0.1:")
-                .contains("Fake TCP server @TcpServer(\"replica\") 127.0.0.1:");
+                .contains("(@TcpServer(\"primary\"), per test)")
+                .contains("(@TcpServer(\"replica\"), per test)");
     }
 
     // ---- a step still waiting when the test ends ----
@@ -181,7 +181,7 @@ class VerificationTest {
 
         results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(1).failed(1));
         assertThat(TestKit.failureOf(results, "breaksTheScript"))
-                .hasMessageContaining(" (per class) recorded 1 failure:")
+                .hasMessageContaining(" per class) to record no failures, but it recorded 1 failure:")
                 .hasMessageContaining("received line \"EHLO y\"");
         results.containerEvents().assertStatistics(stats -> stats.failed(0));
         assertThat(SharedServer.shared.isClosed()).isTrue();
@@ -212,7 +212,7 @@ class VerificationTest {
         results.testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
         assertThat(TestKit.failures(results.containerEvents()))
                 .singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
-                .hasMessageContaining(" (per class) recorded 1 failure:")
+                .hasMessageContaining(" per class) to record no failures, but it recorded 1 failure:")
                 .hasMessageContaining("expected line \"QUIT\", but the server was shut down first");
         assertThat(TestKit.liveServerThreads()).isEmpty();
     }
@@ -300,8 +300,9 @@ class VerificationTest {
         assertThat(TestKit.failures(results.containerEvents()))
                 .singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
                 .isExactlyInstanceOf(AssertionError.class)
-                .hasMessageStartingWith("Fake TCP server @TcpServer 127.0.0.1:")
-                .hasMessageContaining(" (per class) recorded 1 failure:" + System.lineSeparator()
+                .hasMessageStartingWith("Expected fake TCP server 127.0.0.1:")
+                .hasMessageContaining(" per class) to record no failures, but it recorded 1 failure:"
+                        + System.lineSeparator()
                         + "1) connection #1: expected line \"HELO x\", but received line \"EHLO y\"")
                 .hasMessageContaining("client> \"EHLO y\\r\\n\"")
                 .hasMessageNotContaining("connection #2");
@@ -338,7 +339,8 @@ class VerificationTest {
         results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(2).failed(0));
         assertThat(TestKit.failures(results.containerEvents()))
                 .singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
-                .hasMessageContaining(" (per class) recorded 1 failure while parallel execution was on, so that "
+                .hasMessageContaining(" per class) to record no failures, but it recorded 1 failure while parallel "
+                        + "execution was on, so that "
                         + "no single test can be blamed:" + System.lineSeparator()
                         + "1) connection #1: expected line \"HELO x\", but received line \"EHLO y\"")
                 .hasMessageContaining("client> \"EHLO y\\r\\n\"");
@@ -351,7 +353,7 @@ class VerificationTest {
 
         results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(1).failed(1));
         assertThat(TestKit.failureOf(results, "breaksTheScript"))
-                .hasMessageContaining(" (per class) recorded 1 failure:")
+                .hasMessageContaining(" per class) to record no failures, but it recorded 1 failure:")
                 .hasMessageContaining("received line \"EHLO y\"");
         results.containerEvents().assertStatistics(stats -> stats.failed(0));
     }
@@ -364,7 +366,8 @@ class VerificationTest {
         results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(2).failed(0));
         assertThat(TestKit.failures(results.containerEvents()))
                 .singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
-                .hasMessageContaining(" (per class) recorded 1 failure while parallel execution was on")
+                .hasMessageContaining(" per class) to record no failures, but it recorded 1 failure while parallel "
+                        + "execution was on")
                 .hasMessageContaining("received line \"EHLO y\"");
     }
 
@@ -394,7 +397,8 @@ class VerificationTest {
         results.testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
         assertThat(TestKit.failures(results.containerEvents()))
                 .singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
-                .hasMessageContaining(" (per class) recorded 1 failure:" + System.lineSeparator()
+                .hasMessageContaining(" per class) to record no failures, but it recorded 1 failure:"
+                        + System.lineSeparator()
                         + "1) connection #1: expected line \"HELO x\", but received line \"EHLO y\"");
     }
 
@@ -453,7 +457,8 @@ class VerificationTest {
         results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(2).failed(0));
         assertThat(TestKit.failures(results.containerEvents()))
                 .singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
-                .hasMessageContaining(" (per class) recorded 1 failure while parallel execution was on")
+                .hasMessageContaining(" per class) to record no failures, but it recorded 1 failure while parallel "
+                        + "execution was on")
                 .hasMessageContaining("received line \"EHLO y\"");
     }
 
@@ -531,7 +536,8 @@ class VerificationTest {
         results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(2).failed(0));
         assertThat(TestKit.failures(results.containerEvents()))
                 .singleElement(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
-                .hasMessageContaining(" (per class) recorded 1 failure while parallel execution was on")
+                .hasMessageContaining(" per class) to record no failures, but it recorded 1 failure while parallel "
+                        + "execution was on")
                 .hasMessageContaining("received line \"EHLO y\"");
     }
 

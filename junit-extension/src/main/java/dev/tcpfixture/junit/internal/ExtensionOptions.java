@@ -1,100 +1,57 @@
 package dev.tcpfixture.junit.internal;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.time.Duration;
+import dev.tcpfixture.FakeTcpServer;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
- * The options set on a {@code TcpServerExtension} builder; {@code null} means not set, so that the
- * configuration parameter or the default applies.
- *
- * @param stepTimeout the step timeout, or {@code null}
- * @param recordingLimit the recording limit, or {@code null}
- * @param bindAddress the bind address, or {@code null}
+ * The options set on a {@code TcpServerExtension} builder, in the order of {@link ServerOption}; an option not
+ * set here comes from the configuration parameters or the defaults of {@link FakeTcpServer}. Each value was
+ * accepted by {@link FakeTcpServer.Builder} when it was set: the builder is the only place that validates.
  */
-public record ExtensionOptions(Duration stepTimeout, Integer recordingLimit, InetAddress bindAddress) {
+public final class ExtensionOptions {
 
     /** No option set. */
-    public static final ExtensionOptions NONE = new ExtensionOptions(null, null, null);
+    public static final ExtensionOptions NONE = new ExtensionOptions(new EnumMap<>(ServerOption.class));
 
-    /** {@code ::1}. */
-    public static final InetAddress IPV6_LOOPBACK = ipv6Loopback();
+    private final Map<ServerOption, Object> values;
 
-    /**
-     * Validates the options that are set.
-     *
-     * @param stepTimeout the step timeout, or {@code null}
-     * @param recordingLimit the recording limit, or {@code null}
-     * @param bindAddress the bind address, or {@code null}
-     */
-    public ExtensionOptions {
-        if (stepTimeout != null && (stepTimeout.isZero() || stepTimeout.isNegative())) {
-            throw new IllegalArgumentException("stepTimeout must be positive, was " + stepTimeout);
-        }
-        if (recordingLimit != null && recordingLimit < 0) {
-            throw new IllegalArgumentException("recordingLimit must not be negative, was " + recordingLimit);
-        }
-        if (bindAddress != null && !isAllowedBindAddress(bindAddress)) {
-            throw new IllegalArgumentException("bindAddress must be a loopback address (127.0.0.1, ::1) or, if "
-                    + "meant, a wildcard address (0.0.0.0, ::), was " + bindAddress.getHostAddress());
-        }
+    private ExtensionOptions(Map<ServerOption, Object> values) {
+        this.values = values;
     }
 
     /**
-     * Returns these options with the step timeout set.
+     * Returns these options with one more set, after {@link FakeTcpServer.Builder} accepted it.
      *
-     * @param timeout a positive duration
+     * @param option the option
+     * @param value its value
      * @return new options
+     * @throws IllegalArgumentException as the builder's method for the option throws it
      */
-    public ExtensionOptions withStepTimeout(Duration timeout) {
-        return new ExtensionOptions(Objects.requireNonNull(timeout, "timeout"), recordingLimit, bindAddress);
+    public ExtensionOptions with(ServerOption option, Object value) {
+        Objects.requireNonNull(value, option.optionName());
+        option.apply(FakeTcpServer.builder(), value);
+        Map<ServerOption, Object> more = new EnumMap<>(ServerOption.class);
+        more.putAll(values);
+        more.put(option, value);
+        return new ExtensionOptions(more);
     }
 
-    /**
-     * Returns these options with the recording limit set.
-     *
-     * @param bytes zero or more
-     * @return new options
-     */
-    public ExtensionOptions withRecordingLimit(int bytes) {
-        return new ExtensionOptions(stepTimeout, bytes, bindAddress);
-    }
-
-    /**
-     * Returns these options with the bind address set.
-     *
-     * @param address a loopback or wildcard address
-     * @return new options
-     */
-    public ExtensionOptions withBindAddress(InetAddress address) {
-        return new ExtensionOptions(stepTimeout, recordingLimit, Objects.requireNonNull(address, "address"));
-    }
-
-    static boolean isAllowedBindAddress(InetAddress address) {
-        return address.isLoopbackAddress() || address.isAnyLocalAddress();
+    /** Sets these options on the builder, which accepted each of them before. */
+    FakeTcpServer.Builder applyTo(FakeTcpServer.Builder builder) {
+        FakeTcpServer.Builder result = builder;
+        for (Map.Entry<ServerOption, Object> entry : values.entrySet()) {
+            result = entry.getKey().apply(result, entry.getValue());
+        }
+        return result;
     }
 
     @Override
     public String toString() {
-        StringBuilder text = new StringBuilder("[");
-        if (stepTimeout != null) {
-            text.append("stepTimeout=").append(stepTimeout);
-        }
-        if (recordingLimit != null) {
-            text.append(text.length() > 1 ? ", " : "").append("recordingLimit=").append(recordingLimit);
-        }
-        if (bindAddress != null) {
-            text.append(text.length() > 1 ? ", " : "").append("bindAddress=").append(bindAddress.getHostAddress());
-        }
-        return text.append(']').toString();
-    }
-
-    private static InetAddress ipv6Loopback() {
-        try {
-            return InetAddress.getByAddress("localhost", new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
+        return values.entrySet().stream()
+                .map(entry -> entry.getKey().optionName() + "=" + entry.getKey().format(entry.getValue()))
+                .collect(Collectors.joining(", ", "[", "]"));
     }
 }

@@ -76,8 +76,11 @@ final class ManagedServer {
         return remaining;
     }
 
-    /** Returns how the server is named in messages, for example {@code @TcpServer("replica") 127.0.0.1:40123}. */
+    /**
+     * Returns how the server is named in messages, for example
+     * {@code fake TCP server 127.0.0.1:40123 (@TcpServer("replica"), per test)}.
+     */
     String describe() {
-        return spec.label() + " " + server.authority() + " (" + scope.description() + ")";
+        return Wording.server(server) + " (" + spec.label() + ", " + scope.description() + ")";
     }
 }

@@ -1,6 +1,5 @@
 package dev.tcpfixture.junit.internal;
 
-import dev.tcpfixture.FakeTcpServer;
 import dev.tcpfixture.junit.TcpServer;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -21,6 +20,7 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
+import org.junit.platform.commons.support.ReflectionSupport;
 import org.opentest4j.TestAbortedException;
 
 /**
@@ -74,6 +74,7 @@ public final class ServerLifecycle {
      * @param context the class context
      */
     public void beforeAll(ExtensionContext context) {
+        claim(context);
         injectFields(context, context.getRequiredTestClass(), null, ServerScope.CLASS);
         if (lifecycle(context) == Lifecycle.PER_CLASS) {
             // the instances of enclosing PER_METHOD classes were created for this class's instance: per class too
@@ -95,6 +96,7 @@ public final class ServerLifecycle {
      * @param context the test's context
      */
     public void beforeEach(ExtensionContext context) {
+        claim(context);
         injectInstances(context, perMethodClassContexts(classContexts(context)),
                 context.getRequiredTestInstances().getAllInstances(), ServerScope.TEST);
         if (!parallel(context)) {
@@ -134,6 +136,29 @@ public final class ServerLifecycle {
         List<ManagedServer> servers = servers(context);
         servers.forEach(ManagedServer::close);
         Verification.afterAll(servers, parallel(context) ? PARALLEL_CIRCUMSTANCE : "");
+    }
+
+    /**
+     * Fails if another extension serves this context as well: two in static {@code @RegisterExtension} fields of
+     * one class, or one in an instance field (which an extension that {@code @TcpServer} registered cannot see
+     * before it starts serving). The two would race to start servers with different options.
+     */
+    private void claim(ExtensionContext context) {
+        Object holder = context.getStore(Namespace.create(ServerLifecycle.class, context.getUniqueId(), "extension"))
+                .computeIfAbsent(ServerLifecycle.class, key -> this, Object.class);
+        if (holder != this) {
+            String where = context.getTestMethod().map(method -> "test " + context.getDisplayName() + " of ")
+                    .orElse("") + context.getRequiredTestClass().getName();
+            throw new ExtensionConfigurationException("Expected one TcpServerExtension for " + where
+                    + ", but two serve it: " + holder + " and " + this + ". @TcpServer and @WithTcpServer register "
+                    + "one with the default options, which steps aside for one in a static @RegisterExtension "
+                    + "field: register at most one per class, in a static field.");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TcpServerExtension" + options;
     }
 
     // ---- parameters ----
@@ -198,8 +223,9 @@ public final class ServerLifecycle {
             ManagedServer server = server(context, scope, ServerSpec.of(annotation), origin,
                     ExtensionConfigurationException::new);
             try {
-                field.setAccessible(true);
-                field.set(instance, InjectedType.valueOf(field.getType(), server.server()));
+                // JUnit makes it accessible: a test module opens its packages to JUnit, not to this module
+                ReflectionSupport.makeAccessible(field).set(instance, InjectedType.valueOf(field.getType(),
+                        server.server()));
             } catch (ReflectiveOperationException | RuntimeException e) {
                 throw new ExtensionConfigurationException("@TcpServer could not be injected into " + origin
                         + ": " + e, e);
@@ -261,7 +287,7 @@ public final class ServerLifecycle {
             home = classContexts.isEmpty() ? context : classContexts.get(0);
         }
         ManagedServer server = contextServers(home).findOrStart(spec.name(), () -> new ManagedServer(spec, scope,
-                origin, start(spec, ServerDefaults.resolve(options, context))));
+                origin, ServerStarter.start(spec, origin, options, context)));
         return checked(server, spec, origin, error);
     }
 
@@ -274,15 +300,6 @@ public final class ServerLifecycle {
                     + "the servers different names.");
         }
         return server;
-    }
-
-    private static FakeTcpServer start(ServerSpec spec, ServerDefaults defaults) {
-        return FakeTcpServer.builder()
-                .bindAddress(spec.ipv6() ? ExtensionOptions.IPV6_LOOPBACK : defaults.bindAddress())
-                .stepTimeout(defaults.stepTimeout())
-                .recordingLimit(defaults.recordingLimit())
-                .mode(spec.mode())
-                .start();
     }
 
     // ---- contexts and stores ----

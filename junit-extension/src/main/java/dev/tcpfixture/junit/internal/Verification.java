@@ -1,17 +1,19 @@
 package dev.tcpfixture.junit.internal;
 
+import static dev.tcpfixture.junit.internal.Wording.NEWLINE;
+
 import dev.tcpfixture.ScriptFailure;
+import dev.tcpfixture.internal.Messages;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * Turns the failures of servers into one {@link AssertionError} with every transcript.
+ * Turns the failures of servers into one {@link AssertionError}, bounded: at most 20 failures listed per server,
+ * each with its transcript as core bounds it.
  */
 final class Verification {
-
-    private static final String NEWLINE = System.lineSeparator();
 
     private Verification() {
     }
@@ -59,17 +61,11 @@ final class Verification {
 
     private static String describe(ManagedServer server, List<ScriptFailure> failures, String circumstance) {
         StringBuilder text = new StringBuilder();
-        text.append("Fake TCP server ").append(server.describe()).append(" recorded ").append(failures.size())
-                .append(failures.size() == 1 ? " failure" : " failures").append(circumstance).append(':');
-        int number = 1;
-        boolean withoutTranscript = false;
-        for (ScriptFailure failure : failures) {
-            text.append(NEWLINE).append(number++).append(") ").append(failure.describe().stripTrailing());
-            withoutTranscript |= failure.transcript().isEmpty();
-        }
-        if (withoutTranscript) {
-            text.append(NEWLINE).append("Transcript of all connections:").append(NEWLINE)
-                    .append(server.server().transcript().stripTrailing());
+        text.append("Expected ").append(server.describe()).append(" to record no failures, but it recorded ")
+                .append(Messages.count(failures.size(), "failure", "failures")).append(circumstance).append(':')
+                .append(NEWLINE).append(Wording.failures(failures));
+        if (failures.stream().anyMatch(failure -> failure.transcript().isEmpty())) {
+            text.append(Wording.transcript(server.server()));
         }
         return text.toString();
     }

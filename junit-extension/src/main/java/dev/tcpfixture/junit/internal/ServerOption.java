@@ -1,0 +1,211 @@
+package dev.tcpfixture.junit.internal;
+
+import dev.tcpfixture.ConnectionMode;
+import dev.tcpfixture.FakeTcpServer;
+import dev.tcpfixture.internal.Messages;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.Charset;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The options of a fake TCP server that the extension sets: how each is named, how its text (a configuration
+ * parameter, an attribute of {@code @TcpServer}) is parsed, and which method of {@link FakeTcpServer.Builder} takes
+ * it. Parsing only reads the text; whether the value is valid is the builder's to say, and only the builder's.
+ */
+public enum ServerOption {
+
+    /** {@link FakeTcpServer.Builder#bindAddress(InetAddress)}. */
+    BIND_ADDRESS("bindAddress", "an address literal such as 127.0.0.1 or ::1, or localhost") {
+        @Override
+        Object parse(String text) {
+            return parseAddress(text);
+        }
+
+        @Override
+        FakeTcpServer.Builder apply(FakeTcpServer.Builder builder, Object value) {
+            return builder.bindAddress((InetAddress) value);
+        }
+
+        @Override
+        String format(Object value) {
+            return Messages.literal((InetAddress) value);
+        }
+    },
+
+    /** {@link FakeTcpServer.Builder#stepTimeout(Duration)}. */
+    STEP_TIMEOUT("stepTimeout", "an ISO-8601 duration such as PT2S") {
+        @Override
+        Object parse(String text) {
+            return Duration.parse(text);
+        }
+
+        @Override
+        FakeTcpServer.Builder apply(FakeTcpServer.Builder builder, Object value) {
+            return builder.stepTimeout((Duration) value);
+        }
+    },
+
+    /** {@link FakeTcpServer.Builder#recordingLimit(int)}. */
+    RECORDING_LIMIT("recordingLimit", "a number of bytes such as 65536") {
+        @Override
+        Object parse(String text) {
+            return Integer.valueOf(text);
+        }
+
+        @Override
+        FakeTcpServer.Builder apply(FakeTcpServer.Builder builder, Object value) {
+            return builder.recordingLimit((Integer) value);
+        }
+    },
+
+    /** {@link FakeTcpServer.Builder#lineLimit(int)}. */
+    LINE_LIMIT("lineLimit", "a number of bytes such as 65536") {
+        @Override
+        Object parse(String text) {
+            return Integer.valueOf(text);
+        }
+
+        @Override
+        FakeTcpServer.Builder apply(FakeTcpServer.Builder builder, Object value) {
+            return builder.lineLimit((Integer) value);
+        }
+    },
+
+    /** {@link FakeTcpServer.Builder#charset(Charset)}. */
+    CHARSET("charset", "the name of a charset such as UTF-8 or ISO-8859-1") {
+        @Override
+        Object parse(String text) {
+            return Charset.forName(text);
+        }
+
+        @Override
+        FakeTcpServer.Builder apply(FakeTcpServer.Builder builder, Object value) {
+            return builder.charset((Charset) value);
+        }
+
+        @Override
+        String format(Object value) {
+            return ((Charset) value).name();
+        }
+    },
+
+    /** {@link FakeTcpServer.Builder#backlog(int)}. */
+    BACKLOG("backlog", "a number of connections such as 512") {
+        @Override
+        Object parse(String text) {
+            return Integer.valueOf(text);
+        }
+
+        @Override
+        FakeTcpServer.Builder apply(FakeTcpServer.Builder builder, Object value) {
+            return builder.backlog((Integer) value);
+        }
+    },
+
+    /** {@link FakeTcpServer.Builder#mode(ConnectionMode)}. */
+    MODE("mode", "one of " + Arrays.toString(ConnectionMode.values())) {
+        @Override
+        Object parse(String text) {
+            return ConnectionMode.valueOf(text.toUpperCase(Locale.ROOT));
+        }
+
+        @Override
+        FakeTcpServer.Builder apply(FakeTcpServer.Builder builder, Object value) {
+            return builder.mode((ConnectionMode) value);
+        }
+    },
+
+    /** {@link FakeTcpServer.Builder#allowUnusedScripts()}, for {@code true}. */
+    ALLOW_UNUSED_SCRIPTS("allowUnusedScripts", "true or false") {
+        @Override
+        Object parse(String text) {
+            if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+                return Boolean.valueOf(text);
+            }
+            throw new IllegalArgumentException("not a boolean: " + text);
+        }
+
+        @Override
+        FakeTcpServer.Builder apply(FakeTcpServer.Builder builder, Object value) {
+            return (Boolean) value ? builder.allowUnusedScripts() : builder;
+        }
+    };
+
+    /** The prefix of the configuration parameters: {@value}. */
+    public static final String KEY_PREFIX = "tcpfixture.server.";
+
+    private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+
+    private final String optionName;
+    private final String expected;
+
+    ServerOption(String optionName, String expected) {
+        this.optionName = optionName;
+        this.expected = expected;
+    }
+
+    /**
+     * Returns the name of the option, as the builders and {@code @TcpServer} call it: {@code stepTimeout}.
+     *
+     * @return the name
+     */
+    public String optionName() {
+        return optionName;
+    }
+
+    /**
+     * Returns the configuration parameter: {@code tcpfixture.server.stepTimeout}.
+     *
+     * @return the key
+     */
+    public String key() {
+        return KEY_PREFIX + optionName;
+    }
+
+    /** What text the option takes, for a message about text that does not parse. */
+    String expected() {
+        return expected;
+    }
+
+    /**
+     * Parses the text of a value; the builder validates it.
+     *
+     * @throws RuntimeException if the text is not a value of this option's type
+     */
+    abstract Object parse(String text);
+
+    /**
+     * Sets the option on a builder, which validates it.
+     *
+     * @throws IllegalArgumentException if the builder rejects the value
+     */
+    abstract FakeTcpServer.Builder apply(FakeTcpServer.Builder builder, Object value);
+
+    /** Shows a value in {@code toString()} and messages. */
+    String format(Object value) {
+        return String.valueOf(value);
+    }
+
+    /** Parses address literals only, so that no name is ever looked up; {@code localhost} is the exception. */
+    private static InetAddress parseAddress(String text) {
+        if (text.equalsIgnoreCase("localhost")) {
+            return InetAddress.getLoopbackAddress();
+        }
+        String literal = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+        boolean ipv4 = IPV4_LITERAL.matcher(literal).matches()
+                && Arrays.stream(literal.split("\\.")).allMatch(octet -> Integer.parseInt(octet) <= 255);
+        if (!ipv4 && !IPV6_LITERAL.matcher(literal).matches()) {
+            throw new IllegalArgumentException("not an address literal: " + text);
+        }
+        try {
+            return InetAddress.getByName(literal); // a literal: parsed, never looked up
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an address literal: " + text, e);
+        }
+    }
+}
