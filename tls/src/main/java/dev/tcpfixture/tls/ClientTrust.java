@@ -1,0 +1,94 @@
+package dev.tcpfixture.tls;
+
+import dev.tcpfixture.tls.internal.TrustMaterial;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * What a client needs to trust a set of authorities, and only them: a trust manager, an {@link SSLContext} and a
+ * socket factory for JVM clients, and {@linkplain #writeFiles() files} for the others.
+ *
+ * <p>The trust manager is the JDK's own PKIX one, so a client sees the same checks and exceptions as with the JVM's
+ * default trust store. Host names are checked only where the client asks for it, as with the defaults: HTTPS clients
+ * ({@code HttpsURLConnection}, {@code java.net.http.HttpClient}) do; a bare {@code SSLSocket} does not unless its
+ * endpoint identification algorithm is set to {@code "HTTPS"}.
+ *
+ * <p>Immutable and safe to share between threads.
+ */
+public final class ClientTrust {
+    private final List<X509Certificate> authorities;
+    private final X509ExtendedTrustManager trustManager;
+    private final SSLContext sslContext;
+
+    private ClientTrust(List<X509Certificate> authorities) {
+        this.authorities = authorities;
+        this.trustManager = TrustMaterial.trustManager(authorities);
+        this.sslContext = TrustMaterial.sslContext(null, trustManager);
+    }
+
+    /**
+     * Returns trust in the given authorities' certificates. {@link CertificateAuthority#clientTrust()} is the usual
+     * way to get one.
+     */
+    public static ClientTrust of(X509Certificate authority, X509Certificate... moreAuthorities) {
+        List<X509Certificate> all = new ArrayList<>();
+        all.add(Objects.requireNonNull(authority, "authority"));
+        for (X509Certificate more : moreAuthorities) {
+            all.add(Objects.requireNonNull(more, "authority"));
+        }
+        return new ClientTrust(List.copyOf(all));
+    }
+
+    /** Returns the trusted authorities' certificates. */
+    public List<X509Certificate> authorities() {
+        return authorities;
+    }
+
+    /** Returns the trust manager, an {@link X509ExtendedTrustManager} that trusts these authorities only. */
+    public X509TrustManager trustManager() {
+        return trustManager;
+    }
+
+    /** Returns a client {@link SSLContext} that trusts these authorities and presents no client certificate. */
+    public SSLContext sslContext() {
+        return sslContext;
+    }
+
+    /**
+     * Returns a new client {@link SSLContext} that trusts these authorities and presents the given client
+     * certificate (mutual TLS), e.g. one from {@link CertificateAuthority#clientCertificate(String)}.
+     */
+    public SSLContext sslContext(CertifiedKey clientCertificate) {
+        Objects.requireNonNull(clientCertificate, "clientCertificate");
+        return TrustMaterial.sslContext(clientCertificate.keyManager(), trustManager);
+    }
+
+    /** Returns the socket factory of {@link #sslContext()}. */
+    public SSLSocketFactory socketFactory() {
+        return sslContext.getSocketFactory();
+    }
+
+    /**
+     * Writes these authorities to a new temporary directory: a PEM file for Python, curl or openssl and a PKCS#12
+     * trust store for JVM clients configured by path. Close the returned files to delete them.
+     */
+    public TrustFiles writeFiles() {
+        return TrustFiles.write(authorities);
+    }
+
+    /** Names the trusted authorities. */
+    @Override
+    public String toString() {
+        List<String> names = new ArrayList<>();
+        for (X509Certificate authority : authorities) {
+            names.add(authority.getSubjectX500Principal().getName());
+        }
+        return "ClientTrust" + names;
+    }
+}
