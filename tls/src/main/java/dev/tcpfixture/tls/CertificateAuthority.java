@@ -3,6 +3,8 @@ package dev.tcpfixture.tls;
 import dev.tcpfixture.tls.internal.CertificateMaker;
 import dev.tcpfixture.tls.internal.CertificateMaker.Leaf;
 import dev.tcpfixture.tls.internal.CertificateMaker.Purpose;
+import dev.tcpfixture.tls.internal.Keys;
+import dev.tcpfixture.tls.internal.Preloader;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -56,8 +58,9 @@ public final class CertificateAuthority {
     private final Map<CertificateFault, CertifiedKey> faulty = new EnumMap<>(CertificateFault.class); // guarded by lock
 
     private CertificateAuthority(String commonName) {
+        Preloader.startOnce(); // overlaps the loading of BouncyCastle with the key generation below
         Instant now = Instant.now();
-        this.keys = CertificateMaker.newKeyPair();
+        this.keys = Keys.newKeyPair();
         this.certificate = CertificateMaker.authority(keys, commonName, now.minus(CLOCK_SKEW), now.plus(AUTHORITY_VALIDITY));
     }
 
@@ -190,7 +193,7 @@ public final class CertificateAuthority {
 
     /** Issues a leaf, signed by {@code issuer}, or by its own key when {@code issuer} is null. */
     private static CertifiedKey issue(Leaf leaf, CertificateAuthority issuer) {
-        KeyPair subject = CertificateMaker.newKeyPair();
+        KeyPair subject = Keys.newKeyPair();
         X509Certificate certificate = issuer == null
                 ? CertificateMaker.leaf(leaf, subject.getPublic(), null, subject.getPrivate())
                 : CertificateMaker.leaf(leaf, subject.getPublic(), issuer.certificate, issuer.keys.getPrivate());

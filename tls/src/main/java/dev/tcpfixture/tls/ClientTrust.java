@@ -25,11 +25,13 @@ public final class ClientTrust {
     private final List<X509Certificate> authorities;
     private final X509ExtendedTrustManager trustManager;
     private final SSLContext sslContext;
+    private final SSLSocketFactory socketFactory;
 
     private ClientTrust(List<X509Certificate> authorities) {
         this.authorities = authorities;
         this.trustManager = TrustMaterial.trustManager(authorities);
         this.sslContext = TrustMaterial.sslContext(null, trustManager);
+        this.socketFactory = sslContext.getSocketFactory();
     }
 
     /**
@@ -69,9 +71,9 @@ public final class ClientTrust {
         return TrustMaterial.sslContext(clientCertificate.keyManager(), trustManager);
     }
 
-    /** Returns the socket factory of {@link #sslContext()}. */
+    /** Returns the socket factory of {@link #sslContext()}, the same one every call. */
     public SSLSocketFactory socketFactory() {
-        return sslContext.getSocketFactory();
+        return socketFactory;
     }
 
     /**

@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -15,7 +14,6 @@ import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -43,8 +41,8 @@ import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.util.IPAddress;
 
 /**
- * Creates EC P-256 key pairs and X.509 certificates: BouncyCastle lays out the certificate, the JDK's own providers
- * make the keys and the ECDSA signatures (BouncyCastle's provider is neither registered nor loaded, which keeps the
+ * Creates X.509 certificates: BouncyCastle lays out the certificate, the JDK's own providers make the keys
+ * ({@link Keys}) and the ECDSA signatures (BouncyCastle's provider is neither registered nor loaded, which keeps the
  * first certificate of a JVM cheap).
  */
 public final class CertificateMaker {
@@ -73,20 +71,9 @@ public final class CertificateMaker {
         }
     }
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final SecureRandom RANDOM = Keys.RANDOM;
 
     private CertificateMaker() {
-    }
-
-    /** Returns a new key pair on the P-256 curve (secp256r1). */
-    public static KeyPair newKeyPair() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
-            return generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK could not generate an EC P-256 key pair", e);
-        }
     }
 
     /** Returns the self-signed certificate of a certificate authority with the given keys. */
