@@ -58,6 +58,30 @@ final class TestClients {
         }
     }
 
+    /**
+     * Handshakes like {@link #sslSocketEcho} (host name checked), then reads without writing first, as the client of
+     * a protocol where the server speaks first (SMTP, FTP) does; returns what it read, or -1 at the end of the stream.
+     */
+    static int sslSocketHandshakeThenRead(SSLContext context, int port, String... protocols) throws IOException {
+        Socket plain = new Socket();
+        try {
+            plain.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
+            plain.setSoTimeout(TIMEOUT_MILLIS);
+            try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, "127.0.0.1", port, true)) {
+                SSLParameters parameters = socket.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                if (protocols.length > 0) {
+                    parameters.setProtocols(protocols);
+                }
+                socket.setSSLParameters(parameters);
+                socket.startHandshake();
+                return socket.getInputStream().read();
+            }
+        } finally {
+            plain.close();
+        }
+    }
+
     /** GET https://127.0.0.1:port/ with {@code HttpsURLConnection} (default host name check); returns the body. */
     static String httpsUrlConnectionGet(SSLContext context, int port) throws IOException {
         HttpsURLConnection connection = (HttpsURLConnection) URI.create("https://127.0.0.1:" + port + "/").toURL()
