@@ -58,13 +58,21 @@ public final class CertificateAuthority {
     private final Map<CertificateFault, CertifiedKey> faulty = new EnumMap<>(CertificateFault.class); // guarded by lock
 
     private CertificateAuthority(String commonName) {
-        Preloader.startOnce(); // overlaps the loading of BouncyCastle with the key generation below
+        // the first authority of a JVM: BouncyCastle loads on other threads while this one does the JDK's part
+        boolean first = Preloader.startOnce();
         Instant now = Instant.now();
         this.keys = Keys.newKeyPair();
+        if (first) {
+            Keys.rehearse(keys.getPrivate());
+        }
         this.certificate = CertificateMaker.authority(keys, commonName, now.minus(CLOCK_SKEW), now.plus(AUTHORITY_VALIDITY));
     }
 
-    /** Returns the JVM's test authority, creating it on the first call. */
+    /**
+     * Returns the JVM's test authority, creating it on the first call.
+     *
+     * @return the authority shared by everything in this JVM that does not create its own
+     */
     public static CertificateAuthority shared() {
         return Shared.INSTANCE;
     }
@@ -74,13 +82,18 @@ public final class CertificateAuthority {
      * trust with others, or that needs two authorities.
      *
      * @param commonName the common name of the authority's certificate, e.g. {@code "payments test CA"}
+     * @return a new authority with a new key
      */
     public static CertificateAuthority create(String commonName) {
         requireText(commonName, "commonName");
         return new CertificateAuthority(commonName);
     }
 
-    /** Returns the authority's self-signed certificate: what a client must trust. */
+    /**
+     * Returns the authority's self-signed certificate: what a client must trust.
+     *
+     * @return the CA certificate
+     */
     public X509Certificate certificate() {
         return certificate;
     }
@@ -88,6 +101,8 @@ public final class CertificateAuthority {
     /**
      * Returns this authority's server certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1} (DNS and IP
      * subject alternative names), valid for a year; created on the first call and reused after.
+     *
+     * @return the default server certificate with its private key
      */
     public CertifiedKey serverCertificate() {
         synchronized (lock) {
@@ -102,6 +117,10 @@ public final class CertificateAuthority {
      * Returns a new server certificate for the given host names, valid for a year. IP address literals
      * ({@code "127.0.0.1"}, {@code "::1"}) become IP subject alternative names, anything else a DNS one; the first
      * name is also the subject's common name. No name is looked up.
+     *
+     * @param hostName the first host name, also the common name
+     * @param moreHostNames further host names
+     * @return a new server certificate with its private key
      */
     public CertifiedKey serverCertificate(String hostName, String... moreHostNames) {
         List<String> names = new ArrayList<>();
@@ -116,6 +135,9 @@ public final class CertificateAuthority {
      * Returns a server certificate with the given fault, that a client trusting this authority must refuse;
      * created on the first call for each fault and reused after. The faults are described on
      * {@link CertificateFault}.
+     *
+     * @param fault what is to be wrong with the certificate
+     * @return the faulty server certificate with its private key
      */
     public CertifiedKey serverCertificate(CertificateFault fault) {
         Objects.requireNonNull(fault, "fault");
@@ -151,6 +173,9 @@ public final class CertificateAuthority {
     /**
      * Returns a new client certificate for mutual TLS, with the given common name as its subject
      * ({@code CN=commonName}), valid for a year. Pass it to {@link ClientTrust#sslContext(CertifiedKey)}.
+     *
+     * @param commonName the subject's common name, e.g. {@code "alice"}
+     * @return a new client certificate with its private key
      */
     public CertifiedKey clientCertificate(String commonName) {
         requireText(commonName, "commonName");
@@ -160,6 +185,8 @@ public final class CertificateAuthority {
     /**
      * Returns what a client needs to trust this authority, and nothing else; created on the first call and reused
      * after.
+     *
+     * @return trust in this authority only
      */
     public ClientTrust clientTrust() {
         synchronized (lock) {
@@ -174,6 +201,8 @@ public final class CertificateAuthority {
      * Returns the server configuration with this authority's {@linkplain #serverCertificate() default server
      * certificate}, TLS 1.2 and 1.3, no client authentication, and this authority trusted for client certificates
      * once client authentication is switched on.
+     *
+     * @return the server configuration to change with its {@code with} methods
      */
     public ServerTls serverTls() {
         return ServerTls.of(serverCertificate()).withClientIssuers(certificate);

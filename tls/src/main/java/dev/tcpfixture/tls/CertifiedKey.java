@@ -15,7 +15,12 @@ import javax.net.ssl.X509ExtendedKeyManager;
  */
 public record CertifiedKey(PrivateKey privateKey, List<X509Certificate> chain) {
 
-    /** Checks that there is a key and at least one certificate, and copies the chain. */
+    /**
+     * Checks that there is a key and at least one certificate, and copies the chain.
+     *
+     * @param privateKey the leaf certificate's private key
+     * @param chain the leaf certificate first, then the intermediate certificates if any
+     */
     public CertifiedKey {
         Objects.requireNonNull(privateKey, "privateKey");
         chain = List.copyOf(chain);
@@ -24,7 +29,11 @@ public record CertifiedKey(PrivateKey privateKey, List<X509Certificate> chain) {
         }
     }
 
-    /** Returns the leaf certificate, the first of the chain. */
+    /**
+     * Returns the leaf certificate, the first of the chain.
+     *
+     * @return the leaf certificate
+     */
     public X509Certificate certificate() {
         return chain.get(0);
     }
@@ -32,6 +41,8 @@ public record CertifiedKey(PrivateKey privateKey, List<X509Certificate> chain) {
     /**
      * Returns a key manager that presents this key and chain, for {@code SSLContext.init} on either side. As a
      * client's, it sends its certificate whatever authorities the server names in its request.
+     *
+     * @return a new key manager for this key only
      */
     public X509ExtendedKeyManager keyManager() {
         return new SingleKeyManager(privateKey, chain);

@@ -37,6 +37,10 @@ public final class ClientTrust {
     /**
      * Returns trust in the given authorities' certificates. {@link CertificateAuthority#clientTrust()} is the usual
      * way to get one.
+     *
+     * @param authority a certificate to trust as a trust anchor
+     * @param moreAuthorities further certificates to trust
+     * @return trust in these certificates only
      */
     public static ClientTrust of(X509Certificate authority, X509Certificate... moreAuthorities) {
         List<X509Certificate> all = new ArrayList<>();
@@ -47,17 +51,29 @@ public final class ClientTrust {
         return new ClientTrust(List.copyOf(all));
     }
 
-    /** Returns the trusted authorities' certificates. */
+    /**
+     * Returns the trusted authorities' certificates.
+     *
+     * @return the certificates, in the order given
+     */
     public List<X509Certificate> authorities() {
         return authorities;
     }
 
-    /** Returns the trust manager, an {@link X509ExtendedTrustManager} that trusts these authorities only. */
+    /**
+     * Returns the trust manager, an {@link X509ExtendedTrustManager} that trusts these authorities only.
+     *
+     * @return the JDK's PKIX trust manager over these authorities
+     */
     public X509TrustManager trustManager() {
         return trustManager;
     }
 
-    /** Returns a client {@link SSLContext} that trusts these authorities and presents no client certificate. */
+    /**
+     * Returns a client {@link SSLContext} that trusts these authorities and presents no client certificate.
+     *
+     * @return the same context every call
+     */
     public SSLContext sslContext() {
         return sslContext;
     }
@@ -65,13 +81,20 @@ public final class ClientTrust {
     /**
      * Returns a new client {@link SSLContext} that trusts these authorities and presents the given client
      * certificate (mutual TLS), e.g. one from {@link CertificateAuthority#clientCertificate(String)}.
+     *
+     * @param clientCertificate the certificate and key the client presents
+     * @return a new context
      */
     public SSLContext sslContext(CertifiedKey clientCertificate) {
         Objects.requireNonNull(clientCertificate, "clientCertificate");
         return TrustMaterial.sslContext(clientCertificate.keyManager(), trustManager);
     }
 
-    /** Returns the socket factory of {@link #sslContext()}, the same one every call. */
+    /**
+     * Returns the socket factory of {@link #sslContext()}.
+     *
+     * @return the same factory every call
+     */
     public SSLSocketFactory socketFactory() {
         return socketFactory;
     }
@@ -79,6 +102,8 @@ public final class ClientTrust {
     /**
      * Writes these authorities to a new temporary directory: a PEM file for Python, curl or openssl and a PKCS#12
      * trust store for JVM clients configured by path. Close the returned files to delete them.
+     *
+     * @return the files, to close
      */
     public TrustFiles writeFiles() {
         return TrustFiles.write(authorities);

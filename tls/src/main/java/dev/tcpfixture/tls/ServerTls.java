@@ -33,7 +33,14 @@ import javax.net.ssl.SSLParameters;
 public record ServerTls(CertifiedKey key, Set<TlsVersion> versions, ClientAuth clientAuth,
         List<X509Certificate> clientIssuers) {
 
-    /** Checks the values and makes immutable copies of the collections. */
+    /**
+     * Checks the values and makes immutable copies of the collections.
+     *
+     * @param key the certificate (with its private key) the server presents
+     * @param versions the protocol versions the server accepts, not empty
+     * @param clientAuth whether the server asks for a client certificate
+     * @param clientIssuers the authorities whose client certificates the server trusts
+     */
     public ServerTls {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(clientAuth, "clientAuth");
@@ -47,12 +54,20 @@ public record ServerTls(CertifiedKey key, Set<TlsVersion> versions, ClientAuth c
     /**
      * Returns the configuration that presents the given certificate, accepts TLS 1.2 and 1.3, asks for no client
      * certificate and trusts no client issuer.
+     *
+     * @param key the certificate (with its private key) the server presents
+     * @return the configuration
      */
     public static ServerTls of(CertifiedKey key) {
         return new ServerTls(key, EnumSet.allOf(TlsVersion.class), ClientAuth.NONE, List.of());
     }
 
-    /** Returns a copy that presents the given certificate instead. */
+    /**
+     * Returns a copy that presents the given certificate instead.
+     *
+     * @param key the certificate (with its private key) to present, e.g. a faulty one
+     * @return the changed copy
+     */
     public ServerTls withKey(CertifiedKey key) {
         return new ServerTls(key, versions, clientAuth, clientIssuers);
     }
@@ -60,17 +75,32 @@ public record ServerTls(CertifiedKey key, Set<TlsVersion> versions, ClientAuth c
     /**
      * Returns a copy that accepts only the given protocol versions, e.g. {@code withVersions(TlsVersion.TLS_1_2)} for
      * a server pinned to TLS 1.2.
+     *
+     * @param version a version to accept
+     * @param moreVersions further versions to accept
+     * @return the changed copy
      */
     public ServerTls withVersions(TlsVersion version, TlsVersion... moreVersions) {
         return new ServerTls(key, EnumSet.of(version, moreVersions), clientAuth, clientIssuers);
     }
 
-    /** Returns a copy that asks for a client certificate as given. */
+    /**
+     * Returns a copy that asks for a client certificate as given.
+     *
+     * @param clientAuth whether to ask for a client certificate, and to insist on it
+     * @return the changed copy
+     */
     public ServerTls withClientAuth(ClientAuth clientAuth) {
         return new ServerTls(key, versions, clientAuth, clientIssuers);
     }
 
-    /** Returns a copy that trusts client certificates from the given authorities only. */
+    /**
+     * Returns a copy that trusts client certificates from the given authorities only.
+     *
+     * @param issuer an authority's certificate
+     * @param moreIssuers further authorities' certificates
+     * @return the changed copy
+     */
     public ServerTls withClientIssuers(X509Certificate issuer, X509Certificate... moreIssuers) {
         List<X509Certificate> issuers = new ArrayList<>();
         issuers.add(Objects.requireNonNull(issuer, "issuer"));
@@ -80,7 +110,11 @@ public record ServerTls(CertifiedKey key, Set<TlsVersion> versions, ClientAuth c
         return new ServerTls(key, versions, clientAuth, issuers);
     }
 
-    /** Returns the JDK names of the {@linkplain #versions() versions}, oldest first: {@code ["TLSv1.2", "TLSv1.3"]}. */
+    /**
+     * Returns the JDK names of the {@linkplain #versions() versions}, oldest first.
+     *
+     * @return e.g. {@code ["TLSv1.2", "TLSv1.3"]}
+     */
     public List<String> protocolNames() {
         List<String> names = new ArrayList<>();
         for (TlsVersion version : versions) {
@@ -94,6 +128,8 @@ public record ServerTls(CertifiedKey key, Set<TlsVersion> versions, ClientAuth c
      * certificates against the {@linkplain #clientIssuers() client issuers}. The context alone does not pin the
      * versions nor ask for client certificates: apply {@link #sslParameters()} to every {@code SSLServerSocket} or
      * {@code SSLEngine} made from it.
+     *
+     * @return a new context
      *
      * @throws IllegalStateException if client certificates are asked for but no client issuer is trusted
      */
@@ -109,10 +145,12 @@ public record ServerTls(CertifiedKey key, Set<TlsVersion> versions, ClientAuth c
      * Returns new parameters with the {@linkplain #versions() versions} and the {@linkplain #clientAuth() client
      * authentication}, and everything else (cipher suites among others) left to the JDK's defaults, for
      * {@code SSLServerSocket.setSSLParameters} or {@code SSLEngine.setSSLParameters}.
+     *
+     * @return new parameters
      */
     public SSLParameters sslParameters() {
         SSLParameters parameters = new SSLParameters();
-        parameters.setProtocols(protocolNames().toArray(String[]::new));
+        parameters.setProtocols(protocolNames().toArray(new String[0]));
         if (clientAuth == ClientAuth.REQUIRE) {
             parameters.setNeedClientAuth(true);
         } else if (clientAuth == ClientAuth.REQUEST) {

@@ -13,7 +13,11 @@ public enum TlsVersion {
         this.protocolName = protocolName;
     }
 
-    /** Returns the JDK's name of this version, as {@code SSLParameters.setProtocols} takes it: {@code "TLSv1.3"}. */
+    /**
+     * Returns the JDK's name of this version, as {@code SSLParameters.setProtocols} takes it.
+     *
+     * @return {@code "TLSv1.2"} or {@code "TLSv1.3"}
+     */
     public String protocolName() {
         return protocolName;
     }

@@ -62,22 +62,38 @@ public final class TrustFiles implements AutoCloseable {
         }
     }
 
-    /** Returns the temporary directory that holds the files. */
+    /**
+     * Returns the temporary directory that holds the files.
+     *
+     * @return the directory, deleted by {@link #close()}
+     */
     public Path directory() {
         return directory;
     }
 
-    /** Returns the PEM file with the trusted authorities' certificates, one block each. */
+    /**
+     * Returns the PEM file with the trusted authorities' certificates, one block each.
+     *
+     * @return the path of {@code ca.pem} in the directory
+     */
     public Path pemFile() {
         return pemFile;
     }
 
-    /** Returns the PKCS#12 trust store with the trusted authorities' certificates as trusted entries. */
+    /**
+     * Returns the PKCS#12 trust store with the trusted authorities' certificates as trusted entries.
+     *
+     * @return the path of {@code truststore.p12} in the directory
+     */
     public Path pkcs12File() {
         return pkcs12File;
     }
 
-    /** Returns the password of the {@linkplain #pkcs12File() PKCS#12 trust store}. */
+    /**
+     * Returns the password of the {@linkplain #pkcs12File() PKCS#12 trust store}.
+     *
+     * @return the password, the same for every trust store this library writes: {@code "tcpfixture"}
+     */
     public String pkcs12Password() {
         return PKCS12_PASSWORD;
     }
@@ -86,6 +102,8 @@ public final class TrustFiles implements AutoCloseable {
      * Returns the system properties that make a JVM's default {@code SSLContext} trust these authorities:
      * {@code javax.net.ssl.trustStore}, {@code javax.net.ssl.trustStorePassword} and
      * {@code javax.net.ssl.trustStoreType}, e.g. as {@code -D} options for a JVM to start.
+     *
+     * @return the three properties by name
      */
     public Map<String, String> trustStoreProperties() {
         return Map.of(

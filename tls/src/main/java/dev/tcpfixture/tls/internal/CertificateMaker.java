@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -21,6 +22,7 @@ import java.util.Date;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -78,13 +80,8 @@ public final class CertificateMaker {
 
     /** Returns the self-signed certificate of a certificate authority with the given keys. */
     public static X509Certificate authority(KeyPair keys, String commonName, Instant notBefore, Instant notAfter) {
-        X500Name name = name(commonName);
         SubjectPublicKeyInfo publicKey = SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded());
-        X509v3CertificateBuilder builder = builder(name, name, publicKey, notBefore, notAfter);
-        add(builder, Extension.basicConstraints, true, new BasicConstraints(true));
-        add(builder, Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-        add(builder, Extension.subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyIdentifier(publicKey)));
-        return sign(builder, keys.getPrivate());
+        return sign(authorityBuilder(commonName, publicKey, notBefore, notAfter), keys.getPrivate());
     }
 
     /**
@@ -92,15 +89,65 @@ public final class CertificateMaker {
      * {@code issuer} is {@code null} (then {@code issuerKey} is the subject's own private key).
      */
     public static X509Certificate leaf(Leaf leaf, PublicKey subjectKey, X509Certificate issuer, PrivateKey issuerKey) {
-        X500Name subject = name(leaf.commonName());
         SubjectPublicKeyInfo publicKey = SubjectPublicKeyInfo.getInstance(subjectKey.getEncoded());
-        X500Name issuerName = issuer == null ? subject : X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded());
+        X500Name issuerName = issuer == null
+                ? name(leaf.commonName())
+                : X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded());
         SubjectPublicKeyInfo issuerPublicKey = issuer == null
                 ? publicKey
                 : SubjectPublicKeyInfo.getInstance(issuer.getPublicKey().getEncoded());
+        return sign(leafBuilder(leaf, publicKey, issuerName, issuerPublicKey, issuer == null), issuerKey);
+    }
 
-        X509v3CertificateBuilder builder = builder(issuerName, subject, publicKey, leaf.notBefore(), leaf.notAfter());
-        if (issuer != null) {
+    /**
+     * Lays out a throwaway authority certificate and server certificate, with a made-up key and no signature, and
+     * keeps nothing: run by {@link Preloader} so that BouncyCastle's classes are loaded, and their code run once,
+     * before the first real certificate needs them.
+     */
+    static void rehearse() {
+        SubjectPublicKeyInfo madeUpKey = new SubjectPublicKeyInfo(
+                new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, SECObjectIdentifiers.secp256r1), new byte[65]);
+        Instant now = Instant.now();
+        ContentSigner noSignature = new ContentSigner() {
+            @Override
+            public AlgorithmIdentifier getAlgorithmIdentifier() {
+                return EcdsaSigner.ALGORITHM;
+            }
+
+            @Override
+            public OutputStream getOutputStream() {
+                return OutputStream.nullOutputStream();
+            }
+
+            @Override
+            public byte[] getSignature() {
+                return new byte[0];
+            }
+        };
+        try {
+            authorityBuilder("rehearsal", madeUpKey, now, now).build(noSignature).getEncoded();
+            leafBuilder(new Leaf("localhost", List.of("localhost", "127.0.0.1", "::1"), Purpose.SERVER, now, now),
+                    madeUpKey, name("rehearsal"), madeUpKey, false).build(noSignature).getEncoded();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static X509v3CertificateBuilder authorityBuilder(
+            String commonName, SubjectPublicKeyInfo publicKey, Instant notBefore, Instant notAfter) {
+        X500Name name = name(commonName);
+        X509v3CertificateBuilder builder = builder(name, name, publicKey, notBefore, notAfter);
+        add(builder, Extension.basicConstraints, true, new BasicConstraints(true));
+        add(builder, Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        add(builder, Extension.subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyIdentifier(publicKey)));
+        return builder;
+    }
+
+    private static X509v3CertificateBuilder leafBuilder(Leaf leaf, SubjectPublicKeyInfo publicKey, X500Name issuerName,
+            SubjectPublicKeyInfo issuerPublicKey, boolean selfSigned) {
+        X509v3CertificateBuilder builder = builder(issuerName, name(leaf.commonName()), publicKey, leaf.notBefore(),
+                leaf.notAfter());
+        if (!selfSigned) {
             // a self-signed leaf carries no CA flag and no key usage, like the ones keytool and most scripts make
             add(builder, Extension.basicConstraints, true, new BasicConstraints(false));
             add(builder, Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
@@ -117,9 +164,9 @@ public final class CertificateMaker {
                         ? new GeneralName(GeneralName.iPAddress, host)
                         : new GeneralName(GeneralName.dNSName, host));
             }
-            add(builder, Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
+            add(builder, Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(new GeneralName[0])));
         }
-        return sign(builder, issuerKey);
+        return builder;
     }
 
     /** Whether a host name is an IPv4 or IPv6 address literal (decided without any name lookup). */

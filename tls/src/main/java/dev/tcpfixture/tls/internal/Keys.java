@@ -3,7 +3,11 @@ package dev.tcpfixture.tls.internal;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.CertificateFactory;
 import java.security.spec.ECGenParameterSpec;
 
 /**
@@ -16,6 +20,23 @@ public final class Keys {
     static final SecureRandom RANDOM = new SecureRandom();
 
     private Keys() {
+    }
+
+    /**
+     * Makes one throwaway signature with the key and loads the JDK's certificate and digest services: the JDK's part
+     * of the first certificate, run while {@link Preloader}'s threads load BouncyCastle.
+     */
+    public static void rehearse(PrivateKey key) {
+        try {
+            Signature signature = Signature.getInstance("SHA256withECDSA");
+            signature.initSign(key, RANDOM);
+            signature.update(new byte[] {0});
+            signature.sign();
+            CertificateFactory.getInstance("X.509");
+            MessageDigest.getInstance("SHA-1");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK has no SHA256withECDSA, X.509 or SHA-1", e);
+        }
     }
 
     /** Returns a new key pair on the P-256 curve (secp256r1). */

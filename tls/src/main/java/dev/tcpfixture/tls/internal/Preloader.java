@@ -1,17 +1,12 @@
 package dev.tcpfixture.tls.internal;
 
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.bouncycastle.asn1.x500.X500NameBuilder;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
 
 /**
  * Loads BouncyCastle's classes on two short-lived daemon threads while the caller does the JDK's part of the first
- * certificate (the secure random source, EC key generation): most of the first certificate's cost in a JVM is the
- * class loader checking the signatures of BouncyCastle's signed jars (bcprov's manifest and signature file are
- * 800 KB each), which is work that can overlap.
+ * certificate (the secure random source, EC key generation, a first signature: {@link Keys#rehearse}). Most of the
+ * first certificate's cost in a JVM is the class loader checking the signatures of BouncyCastle's signed jars
+ * (bcprov's manifest and signature file are 800 KB each): work that can overlap with the JDK's.
  */
 public final class Preloader {
     private static final AtomicBoolean STARTED = new AtomicBoolean();
@@ -19,39 +14,48 @@ public final class Preloader {
     private Preloader() {
     }
 
-    /** Starts the preloading on the first call in the JVM; does nothing after. Never waits. */
-    public static void startOnce() {
+    /**
+     * Starts the preloading on the first call in the JVM and returns true; does nothing and returns false after.
+     * Never waits.
+     */
+    public static boolean startOnce() {
         if (!STARTED.compareAndSet(false, true)) {
-            return;
+            return false;
         }
         // bcpkix: loading one class has the class loader check the whole jar's signature
-        start("tcpfixture-tls-preload-pkix", () -> load("org.bouncycastle.cert.X509v3CertificateBuilder"));
-        // bcprov: the ASN.1 classes the certificates are made of, used once
-        start("tcpfixture-tls-preload-asn1", () -> {
-            new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, "preload").build();
-            new GeneralNames(new GeneralName[] {
-                new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "::1")});
-            new BasicConstraints(true).toASN1Primitive();
-        });
+        start(new Work("tcpfixture-tls-preload-pkix", false));
+        // bcprov, then both: lay out a throwaway certificate, which loads (and checks) the classes a real one needs
+        start(new Work("tcpfixture-tls-preload-asn1", true));
+        return true;
     }
 
-    private static void load(String className) {
-        try {
-            Class.forName(className, false, Preloader.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            // the certificate's own code fails with the same, and reports it
-        }
-    }
-
-    private static void start(String name, Runnable work) {
-        Thread thread = new Thread(() -> {
-            try {
-                work.run();
-            } catch (RuntimeException | LinkageError e) {
-                // only a head start: the certificate's own code meets and reports the same problem
-            }
-        }, name);
+    private static void start(Work work) {
+        Thread thread = new Thread(work, work.name);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** A plain class rather than a lambda: the first lambda of a JVM costs its caller the bootstrap of invokedynamic. */
+    private static final class Work implements Runnable {
+        private final String name;
+        private final boolean rehearse;
+
+        Work(String name, boolean rehearse) {
+            this.name = name;
+            this.rehearse = rehearse;
+        }
+
+        @Override
+        public void run() {
+            try {
+                if (rehearse) {
+                    CertificateMaker.rehearse();
+                } else {
+                    Class.forName("org.bouncycastle.cert.X509v3CertificateBuilder", false, Preloader.class.getClassLoader());
+                }
+            } catch (ClassNotFoundException | RuntimeException | LinkageError e) {
+                // only a head start: the certificate's own code meets and reports the same problem
+            }
+        }
     }
 }

@@ -25,7 +25,7 @@ public final class SingleKeyManager extends X509ExtendedKeyManager {
     /** A key manager for the given key and its chain, leaf first. */
     public SingleKeyManager(PrivateKey key, List<X509Certificate> chain) {
         this.key = key;
-        this.chain = chain.toArray(X509Certificate[]::new);
+        this.chain = chain.toArray(new X509Certificate[0]);
     }
 
     private String aliasFor(String keyType) {
