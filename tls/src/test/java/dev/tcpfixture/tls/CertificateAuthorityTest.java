@@ -12,6 +12,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** What the certificates hold: names, keys, extensions, validity, and who signed them. */
@@ -158,6 +163,35 @@ class CertificateAuthorityTest {
                 .isInstanceOf(SignatureException.class);
         assertThat(other.serverCertificate(CertificateFault.UNTRUSTED_ISSUER).certificate().getIssuerX500Principal())
                 .isNotEqualTo(other.certificate().getSubjectX500Principal());
+    }
+
+    @Test
+    void threadsAskingAtOnceGetTheSameCachedCertificates() throws Exception {
+        CertificateAuthority fresh = CertificateAuthority.create("concurrency test CA");
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<List<Object>>> results = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return List.of(fresh.serverCertificate(), fresh.serverCertificate(CertificateFault.EXPIRED),
+                            fresh.clientTrust());
+                }));
+            }
+            start.countDown();
+            List<Object> first = results.get(0).get(30, TimeUnit.SECONDS);
+            for (Future<List<Object>> result : results) {
+                List<Object> seen = result.get(30, TimeUnit.SECONDS);
+                for (int i = 0; i < first.size(); i++) {
+                    assertThat(seen.get(i)).isSameAs(first.get(i));
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        }
     }
 
     @Test

@@ -125,11 +125,16 @@ final class TestTlsServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         serverSocket.close();
         threads.shutdownNow();
-        if (!threads.awaitTermination(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
-            throw new AssertionError("the test server's threads did not end");
+        try {
+            if (!threads.awaitTermination(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("the test server's threads did not end within " + TIMEOUT_MILLIS + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while the test server's threads were ending", e);
         }
     }
 }

@@ -169,11 +169,6 @@ public final class CertificateMaker {
         return builder;
     }
 
-    /** Whether a host name is an IPv4 or IPv6 address literal (decided without any name lookup). */
-    public static boolean isIpAddress(String host) {
-        return IPAddress.isValid(host);
-    }
-
     private static X500Name name(String commonName) {
         return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
     }
