@@ -16,12 +16,15 @@ import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1GeneralizedTime;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1UTCTime;
+import org.bouncycastle.asn1.BERTags;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -37,6 +40,7 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x509.Time;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
@@ -177,9 +181,45 @@ public final class CertificateMaker {
             X500Name issuer, X500Name subject, SubjectPublicKeyInfo publicKey, Instant notBefore, Instant notAfter) {
         // positive, non-zero and at most 64 bits: well within the 20 octets RFC 5280 allows
         BigInteger serial = new BigInteger(63, RANDOM).add(BigInteger.ONE);
-        return new X509v3CertificateBuilder(issuer, serial,
-                Date.from(notBefore.truncatedTo(ChronoUnit.SECONDS)), Date.from(notAfter.truncatedTo(ChronoUnit.SECONDS)),
-                subject, publicKey);
+        return new X509v3CertificateBuilder(issuer, serial, time(notBefore), time(notAfter), subject, publicKey);
+    }
+
+    /**
+     * Returns a certificate time as RFC 5280 has it: UTCTime through 2049, GeneralizedTime after, in whole seconds.
+     * BouncyCastle reads it from its DER encoding: its constructors from a {@code Date} or a {@code String} go through
+     * {@code SimpleDateFormat}, whose first use in a JVM loads the JDK's locale data, some 40 ms of the first
+     * certificate.
+     */
+    static Time time(Instant instant) {
+        LocalDateTime utc = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC);
+        boolean utcTime = utc.getYear() >= 1950 && utc.getYear() <= 2049;
+        StringBuilder text = new StringBuilder(15);
+        if (utcTime) {
+            digits(text, utc.getYear() % 100, 2);
+        } else {
+            digits(text, utc.getYear(), 4);
+        }
+        digits(text, utc.getMonthValue(), 2);
+        digits(text, utc.getDayOfMonth(), 2);
+        digits(text, utc.getHour(), 2);
+        digits(text, utc.getMinute(), 2);
+        digits(text, utc.getSecond(), 2);
+        text.append('Z');
+        byte[] der = new byte[2 + text.length()];
+        der[0] = (byte) (utcTime ? BERTags.UTC_TIME : BERTags.GENERALIZED_TIME);
+        der[1] = (byte) text.length();
+        for (int i = 0; i < text.length(); i++) {
+            der[2 + i] = (byte) text.charAt(i);
+        }
+        return new Time(utcTime ? ASN1UTCTime.getInstance(der) : ASN1GeneralizedTime.getInstance(der));
+    }
+
+    private static void digits(StringBuilder text, int value, int width) {
+        String digits = Integer.toString(value);
+        for (int i = digits.length(); i < width; i++) {
+            text.append('0');
+        }
+        text.append(digits);
     }
 
     private static void add(X509v3CertificateBuilder builder, ASN1ObjectIdentifier oid, boolean critical,
