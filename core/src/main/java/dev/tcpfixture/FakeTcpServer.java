@@ -3,6 +3,7 @@ package dev.tcpfixture;
 import dev.tcpfixture.internal.Messages;
 import dev.tcpfixture.internal.ServerEngine;
 import dev.tcpfixture.internal.ServerSettings;
+import dev.tcpfixture.internal.TlsSettings;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -12,6 +13,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * A real TCP server on loopback, run in the test's own process, that does what the test scripts: the other
@@ -362,6 +365,16 @@ public final class FakeTcpServer implements AutoCloseable {
     }
 
     /**
+     * Tells whether the server speaks TLS from the first byte: built with
+     * {@link Builder#tls(SSLContext) tls(...)}.
+     *
+     * @return {@code true} for a TLS server
+     */
+    public boolean isTls() {
+        return engine.settings().tls() != null && engine.settings().tls().fromStart();
+    }
+
+    /**
      * Returns whether {@link #close()} was called.
      *
      * @return {@code true} once closed
@@ -543,6 +556,67 @@ public final class FakeTcpServer implements AutoCloseable {
          */
         public Builder allowUnusedScripts() {
             return new Builder(settings.withAllowUnusedScripts(true));
+        }
+
+        /**
+         * Makes the server speak TLS from the first byte, with the context's key and its default parameters.
+         * Scripts are written against the plaintext, and the recording holds the plaintext both ways; each
+         * connection first runs the handshake (bounded by the step timeout), and the transcript notes it
+         * (protocol, cipher suite, the SNI host name the client sent, the ALPN protocols it offered, the client
+         * certificate's subject) or its failure with the reason, which ends the connection.
+         *
+         * @param context an initialized {@code SSLContext} whose key manager holds the server's key and certificate
+         * @return a builder with this option
+         * @throws IllegalArgumentException if the context is not initialized
+         * @see #tls(SSLContext, SSLParameters)
+         */
+        public Builder tls(SSLContext context) {
+            return new Builder(settings.withTls(TlsSettings.of(context, null, true)));
+        }
+
+        /**
+         * Makes the server speak TLS from the first byte, as {@link #tls(SSLContext)}, with {@code parameters}:
+         * the protocols and cipher suites to enable, whether a client certificate is needed or wanted (mutual
+         * TLS), and the ALPN protocols the server may choose, in order of preference (the first one the client
+         * offers is chosen; a client that offers only others fails the handshake; with none named, ALPN is
+         * ignored). The parameters are copied.
+         *
+         * @param context an initialized {@code SSLContext} whose key manager holds the server's key and certificate
+         * @param parameters the parameters
+         * @return a builder with this option
+         * @throws IllegalArgumentException if the context is not initialized, or the parameters name a protocol or
+         *     cipher suite it does not support, or enable none
+         */
+        public Builder tls(SSLContext context, SSLParameters parameters) {
+            Objects.requireNonNull(parameters, "parameters");
+            return new Builder(settings.withTls(TlsSettings.of(context, parameters, true)));
+        }
+
+        /**
+         * Gives the server TLS settings for {@link Script#startTls()} steps: connections start in plaintext and
+         * upgrade to TLS in mid-conversation (SMTP {@code STARTTLS}, the Postgres {@code SSLRequest}, FTP
+         * {@code AUTH TLS}). Otherwise as {@link #tls(SSLContext)}.
+         *
+         * @param context an initialized {@code SSLContext} whose key manager holds the server's key and certificate
+         * @return a builder with this option (it replaces {@code tls(...)})
+         * @throws IllegalArgumentException if the context is not initialized
+         */
+        public Builder startTls(SSLContext context) {
+            return new Builder(settings.withTls(TlsSettings.of(context, null, false)));
+        }
+
+        /**
+         * Gives the server TLS settings for {@link Script#startTls()} steps, with {@code parameters} as in
+         * {@link #tls(SSLContext, SSLParameters)}; connections start in plaintext.
+         *
+         * @param context an initialized {@code SSLContext} whose key manager holds the server's key and certificate
+         * @param parameters the parameters
+         * @return a builder with this option (it replaces {@code tls(...)})
+         * @throws IllegalArgumentException as {@link #tls(SSLContext, SSLParameters)}
+         */
+        public Builder startTls(SSLContext context, SSLParameters parameters) {
+            Objects.requireNonNull(parameters, "parameters");
+            return new Builder(settings.withTls(TlsSettings.of(context, parameters, false)));
         }
 
         /**

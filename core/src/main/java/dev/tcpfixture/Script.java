@@ -373,6 +373,21 @@ public final class Script {
     }
 
     /**
+     * Upgrades the connection to TLS in mid-conversation (SMTP {@code STARTTLS}, the Postgres {@code SSLRequest},
+     * FTP {@code AUTH TLS}) with the server's TLS settings ({@link FakeTcpServer.Builder#startTls(
+     * javax.net.ssl.SSLContext) FakeTcpServer.builder().startTls(sslContext)}): runs the handshake, bounded by
+     * the step timeout, and the steps after it speak TLS on the same connection; the recording stays plaintext.
+     * Typically after the step that sends the server's go-ahead ({@code 220 Ready to start TLS}). A failed
+     * handshake is noted with its reason and ends the connection. Queuing a script with this step on a server
+     * without such settings, or one that speaks TLS from the first byte, throws {@link IllegalStateException}.
+     *
+     * @return the script with this step added
+     */
+    public Script startTls() {
+        return then(Steps.startTls());
+    }
+
+    /**
      * Closes the connection normally (FIN). Ends the script.
      *
      * @return the script with this step added

@@ -15,7 +15,8 @@ final class ConnectionEndedException extends IOException {
         CLIENT_CLOSED("the client closed the connection"),
         CLIENT_RESET("the client reset the connection"),
         SERVER_SHUTDOWN("the server was shut down"),
-        SCRIPT_CLOSED("the script closed the connection");
+        SCRIPT_CLOSED("the script closed the connection"),
+        TLS_FAILED("TLS failed");
 
         private final String description;
 

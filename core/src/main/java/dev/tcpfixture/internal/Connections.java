@@ -101,6 +101,12 @@ final class Connections implements ServerPort.Listener {
         if (steps == null) {
             QueuedScript queued = scripts.poll();
             steps = queued != null ? queued.steps() : defaultScript;
+            if (settings.tls() != null && settings.tls().fromStart()) {
+                List<Step> withHandshake = new java.util.ArrayList<>(steps.size() + 1);
+                withHandshake.add(Steps.tlsHandshake());
+                withHandshake.addAll(steps);
+                steps = withHandshake;
+            }
         }
         Session session = new Session(channel, recorder, settings, shutdown, changes);
         registration.lock();

@@ -64,6 +64,39 @@ final class PacedOutput {
         }
     }
 
+    /**
+     * Writes ciphertext, not recorded (the caller records the plaintext it holds), waiting for the client to read
+     * as {@link #write} does.
+     *
+     * @param plaintextLength how many bytes of plaintext the whole send holds, for messages
+     */
+    void writeCiphertext(ByteBuffer pending, int plaintextLength, Duration timeout, long deadline)
+            throws IOException {
+        try {
+            while (pending.hasRemaining()) {
+                int count = channel.write(pending);
+                if (count > 0) {
+                    continue;
+                }
+                if (Deadlines.passed(deadline)) {
+                    throw new SendTimeoutException("expected the client to read "
+                            + Messages.count(plaintextLength, "byte", "bytes") + " (over TLS) within "
+                            + Messages.duration(timeout) + ", but it did not read them");
+                }
+                awaitClientRead(deadline);
+            }
+        } catch (SendTimeoutException e) {
+            throw e;
+        } catch (IOException e) {
+            IOException ended = ending.ended(e);
+            if (ended instanceof ConnectionEndedException gone && gone.reason().byClient()) {
+                recorder.note("TLS bytes did not reach the client: "
+                        + Messages.abbreviate(String.valueOf(e.getMessage())));
+            }
+            throw ended;
+        }
+    }
+
     private void awaitClientRead(long deadline) throws IOException {
         state.lock().lock();
         try {

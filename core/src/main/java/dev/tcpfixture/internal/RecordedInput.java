@@ -8,6 +8,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
 
 /**
  * What the client sent on one connection: read from the non-blocking channel into a bounded buffer, recorded
@@ -17,6 +20,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Bytes are taken from the kernel only under the lock: by the worker, or by a quiescence check while the
  * worker waits. So a worker that waits for input with nothing readable in the kernel has processed everything
  * the client delivered; bytes taken by a check are unprocessed until the worker, woken, has looked at them.
+ *
+ * <p>Over TLS the same holds one layer down: {@link #pump()} takes only ciphertext from the kernel, and only the
+ * worker unwraps it into the plaintext buffer, whenever it needs input and always before it waits. So a worker
+ * that waits for input holds at most part of a TLS record, and ciphertext a check takes keeps the connection
+ * busy until the worker has unwrapped it. The recording holds the plaintext.
  */
 final class RecordedInput {
 
@@ -50,6 +58,7 @@ final class RecordedInput {
     private long arrivals;
     private boolean takenByStep; // bytes a step took that it has not judged yet: it has not ended, nor waited
     private long receivedCount;
+    private TlsLayer tls; // null while the connection speaks plaintext
 
     RecordedInput(SocketChannel channel, ConnectionRecorder recorder, ConnectionState state, ChannelWaiter waiter,
             int lineLimit, Ending ending) {
@@ -248,7 +257,7 @@ final class RecordedInput {
             }
             long dropped = 0;
             while (dropped < maxBytes && !Deadlines.passed(deadline) && kernelBytes.available() > 0 && pump()) {
-                dropped += end - start;
+                dropped += tls == null ? end - start : tls.discardCiphertext();
                 start = end;
             }
         } finally {
@@ -312,11 +321,12 @@ final class RecordedInput {
                     waiter.wakeup();
                     return false;
                 }
-                return makeRoom();
+                return tls != null || makeRoom(); // over TLS, the worker unwrapped all whole records before it waited
             }
             if (phase == Phase.PAUSED || phase == Phase.AWAITING_CLIENT_READ) {
                 pump();
-                return !takenByStep && start == end && !(atEnd() && !endSeenByWorker) && makeRoom();
+                return !takenByStep && start == end && !(atEnd() && !endSeenByWorker) && makeRoom()
+                        && (tls == null || atEnd() || !tls.holdsUnprocessed());
             }
             return false; // STARTING or RUNNING
         } finally {
@@ -344,11 +354,12 @@ final class RecordedInput {
      */
     private void awaitMore(long deadline) throws IOException {
         while (true) {
-            if (pump()) {
+            if (tls == null ? pump() : fillPlaintext()) {
                 return;
             }
             if (Deadlines.passed(deadline)) {
-                throw new SocketTimeoutException("step timeout");
+                throw new SocketTimeoutException(tls != null && !tls.handshakeDone() ? "TLS handshake timeout"
+                        : "step timeout");
             }
             long seen = arrivals;
             try {
@@ -379,6 +390,9 @@ final class RecordedInput {
      * @return whether bytes, the end of the stream or a failure arrived
      */
     private boolean pump() {
+        if (tls != null) {
+            return pumpCiphertext();
+        }
         if (atEnd() || !makeRoom()) {
             return false;
         }
@@ -410,6 +424,151 @@ final class RecordedInput {
             buffer = Arrays.copyOf(buffer, buffer.length * 2);
         }
         return true;
+    }
+
+    // ---- TLS: the lock is held ----
+
+    /** Switches to TLS: bytes from now on are ciphertext; unread bytes are the start of the client's handshake. */
+    void upgrade(TlsLayer layer) {
+        lock.lock();
+        try {
+            layer.prepend(buffer, start, end - start);
+            start = end;
+            tls = layer;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The worker waits for the client's handshake bytes, in {@code AWAITING_INPUT}, until an unwrap made
+     * progress: the engine needs to wrap or run tasks, or the handshake finished.
+     *
+     * @return {@code false} if the client closed the connection or it failed (see {@link #failure()})
+     * @throws SocketTimeoutException if the deadline passed first
+     */
+    boolean awaitHandshakeInput(long deadline) throws IOException {
+        lock.lock();
+        try {
+            if (!atEnd()) {
+                awaitMore(deadline);
+            }
+            return !atEnd();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Returns the failure that ended the input, or {@code null} if the client closed it. */
+    IOException failure() {
+        lock.lock();
+        try {
+            endSeenByWorker = true;
+            return failure;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes the ciphertext the kernel holds; like {@link #pump()} it reports whether anything arrived. */
+    private boolean pumpCiphertext() {
+        if (atEnd()) {
+            return false;
+        }
+        int count;
+        try {
+            count = tls.readFrom(channel);
+        } catch (IOException e) {
+            failure = e;
+            arrivals++;
+            if (channel.isOpen()) {
+                recorder.clientClosed(true);
+            }
+            return true;
+        }
+        if (count == 0) {
+            return false;
+        }
+        arrivals++;
+        return true;
+    }
+
+    /**
+     * The worker takes ciphertext from the kernel and unwraps every whole record into the plaintext buffer.
+     *
+     * @return whether plaintext, the end, a failure or (in the handshake) progress came
+     */
+    private boolean fillPlaintext() {
+        pumpCiphertext();
+        boolean progress = false;
+        while (!atEnd() && end - start < bufferLimit) {
+            SSLEngineResult result;
+            try {
+                result = tls.unwrap();
+            } catch (SSLException e) {
+                failure = e;
+                arrivals++;
+                return true;
+            }
+            java.nio.ByteBuffer plain = tls.plaintext();
+            int count = plain.remaining();
+            if (count > 0) {
+                if (buffer.length - end < count) {
+                    if (start > 0) {
+                        System.arraycopy(buffer, start, buffer, 0, end - start);
+                        end -= start;
+                        start = 0;
+                    }
+                    if (buffer.length - end < count) {
+                        buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, end + count));
+                    }
+                }
+                plain.get(buffer, end, count);
+                recorder.received(buffer, end, count);
+                receivedCount += count;
+                end += count;
+                progress = true;
+            }
+            if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                endOfStream = true;
+                recorder.note("TLS close_notify received");
+                recorder.clientClosed(false);
+                return true;
+            }
+            HandshakeStatus status = tls.engine().getHandshakeStatus();
+            if (status == HandshakeStatus.NEED_TASK) {
+                tls.runTasks();
+                status = tls.engine().getHandshakeStatus();
+            }
+            if (!tls.handshakeDone()) {
+                if (status != HandshakeStatus.NEED_UNWRAP && status != HandshakeStatus.NEED_UNWRAP_AGAIN) {
+                    return true; // the worker's handshake goes on; plaintext after it is unwrapped later
+                }
+            } else if (status == HandshakeStatus.NEED_WRAP) {
+                try {
+                    tls.sendOwnNow(channel); // a key update or the like: tiny, sent without waiting
+                } catch (IOException e) {
+                    // the client is gone: the next read or write says so
+                }
+            }
+            if (result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
+                if (tls.kernelEnd()) {
+                    endOfStream = true;
+                    try {
+                        tls.engine().closeInbound();
+                    } catch (SSLException e) {
+                        recorder.note("TLS ended without close_notify (the client closed the TCP connection)");
+                    }
+                    recorder.clientClosed(false);
+                    return true;
+                }
+                return progress;
+            }
+            if (result.bytesConsumed() == 0 && count == 0 && status != HandshakeStatus.NEED_UNWRAP_AGAIN) {
+                return progress;
+            }
+        }
+        return progress;
     }
 
     /** Makes room at the end of the buffer if it can: compacts, or grows up to the limit. */

@@ -106,6 +106,16 @@ public final class ServerEngine implements AutoCloseable, Quiescence {
                     + " is closed: a script " + what + " now would never run");
         }
         for (Step step : steps) {
+            if (step.startsTls() && settings.tls() == null) {
+                throw new IllegalStateException("the script " + Steps.describe(steps) + " upgrades to TLS with "
+                        + "startTls(), but the server has no TLS settings: build it with "
+                        + "FakeTcpServer.builder().startTls(sslContext)");
+            }
+            if (step.startsTls() && settings.tls().fromStart()) {
+                throw new IllegalStateException("the script " + Steps.describe(steps) + " upgrades to TLS with "
+                        + "startTls(), but the server speaks TLS from the first byte (built with tls(...)): build "
+                        + "it with FakeTcpServer.builder().startTls(sslContext) to start in plaintext");
+            }
             long length = step.expectedLineLength(settings.charset());
             if (length > settings.lineLimit()) {
                 throw new IllegalArgumentException("the step " + step.description() + " expects a line of "

@@ -36,6 +36,7 @@ public final class ServerSettings {
     private Charset charset = StandardCharsets.UTF_8;
     private ConnectionMode initialMode = ConnectionMode.ACCEPT;
     private boolean allowUnusedScripts;
+    private TlsSettings tls;
 
     // Fields are set only on a fresh copy, before it is returned: once published, settings never change.
 
@@ -52,6 +53,7 @@ public final class ServerSettings {
         copy.charset = charset;
         copy.initialMode = initialMode;
         copy.allowUnusedScripts = allowUnusedScripts;
+        copy.tls = tls;
         return copy;
     }
 
@@ -93,6 +95,21 @@ public final class ServerSettings {
     /** @return whether queued scripts that no connection took are not reported as a failure */
     public boolean allowUnusedScripts() {
         return allowUnusedScripts;
+    }
+
+    /** @return the TLS options, or {@code null} if the server speaks plaintext only */
+    public TlsSettings tls() {
+        return tls;
+    }
+
+    /**
+     * @param tls the TLS options, validated when made
+     * @return a copy with this option
+     */
+    public ServerSettings withTls(TlsSettings tls) {
+        ServerSettings copy = copy();
+        copy.tls = tls;
+        return copy;
     }
 
     /**
@@ -180,6 +197,6 @@ public final class ServerSettings {
         return "[bindAddress=" + Messages.literal(bindAddress) + ", backlog=" + backlog + ", stepTimeout="
                 + Messages.duration(stepTimeout) + ", recordingLimit=" + recordingLimit + ", lineLimit=" + lineLimit
                 + ", charset=" + charset.name() + ", mode=" + initialMode + ", allowUnusedScripts="
-                + allowUnusedScripts + "]";
+                + allowUnusedScripts + (tls == null ? "" : ", tls=" + tls) + "]";
     }
 }

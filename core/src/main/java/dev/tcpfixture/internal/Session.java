@@ -9,6 +9,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
 
 /**
  * One connection as the steps of its script see it: its {@linkplain RecordedInput input},
@@ -36,6 +38,8 @@ public final class Session implements RecordedInput.Ending {
     private SessionExchange exchange; // made for the first handler step
     private boolean outputShut;
     private Reason lastEnding; // why the connection ended, as last reported to a step; worker only
+    private final TlsSettings tlsSettings; // null if the server has none
+    private TlsLayer tls; // set when the handshake starts; worker only
 
     Session(SocketChannel channel, ConnectionRecorder recorder, ServerSettings serverSettings,
             ShutdownSignal shutdown, ChangeSignal changes) {
@@ -47,6 +51,7 @@ public final class Session implements RecordedInput.Ending {
         this.input = new RecordedInput(channel, recorder, state, waiter, serverSettings.lineLimit(), this);
         this.output = new PacedOutput(channel, recorder, state, waiter, this);
         this.settings = new StepSettings(serverSettings.stepTimeout());
+        this.tlsSettings = serverSettings.tls();
     }
 
     // ---- state that steps change ----
@@ -228,7 +233,107 @@ public final class Session implements RecordedInput.Ending {
 
     /** Writes one piece of a delivery. */
     void write(byte[] data, int offset, int length) throws IOException {
-        output.write(data, offset, length, stepTimeout());
+        if (tls == null) {
+            output.write(data, offset, length, stepTimeout());
+        } else {
+            writeTls(data, offset, length);
+        }
+    }
+
+    /** Wraps plaintext into records and writes them; records the plaintext of each record once it is written. */
+    private void writeTls(byte[] data, int offset, int length) throws IOException {
+        java.nio.ByteBuffer source = java.nio.ByteBuffer.wrap(data, offset, length);
+        Duration timeout = stepTimeout();
+        long deadline = deadlineAfter(timeout);
+        while (source.hasRemaining()) {
+            int from = source.position();
+            SSLEngineResult result;
+            try {
+                result = tls.wrap(source);
+            } catch (SSLException e) {
+                throw ended(e);
+            }
+            if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                throw ending(closed.get() || outputShut ? Reason.SCRIPT_CLOSED : Reason.TLS_FAILED, null);
+            }
+            output.writeCiphertext(tls.ciphertext(), length, timeout, deadline);
+            recorder.sent(data, from, source.position() - from);
+        }
+    }
+
+    // ---- TLS ----
+
+    /**
+     * Runs the TLS handshake, bounded by the step timeout: waits for the client's handshake bytes in
+     * {@code AWAITING_INPUT}, and for it to read the server's in {@code AWAITING_CLIENT_READ}. Records the
+     * handshake, or its failure, as a note.
+     *
+     * @throws ConnectionEndedException if the client ended the connection or the handshake failed (the connection
+     *     is then closed)
+     */
+    void startTls() throws IOException {
+        if (tlsSettings == null) {
+            throw new IllegalStateException("the server has no TLS settings"); // checked when the script is queued
+        }
+        tls = new TlsLayer(tlsSettings);
+        input.upgrade(tls);
+        long deadline = deadlineAfter(stepTimeout());
+        try {
+            tls.engine().beginHandshake();
+            while (true) {
+                switch (tls.engine().getHandshakeStatus()) {
+                    case NEED_TASK -> tls.runTasks();
+                    case NEED_WRAP -> {
+                        SSLEngineResult result = tls.wrapOwn();
+                        output.writeCiphertext(tls.ciphertext(), 0, stepTimeout(), deadline);
+                        if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                            throw new SSLException("the server's TLS engine closed during the handshake");
+                        }
+                    }
+                    case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                        if (!input.awaitHandshakeInput(deadline)) {
+                            IOException failure = input.failure();
+                            if (failure instanceof SSLException tlsFailure) {
+                                throw tlsFailure;
+                            }
+                            if (failure != null) {
+                                recorder.note("TLS handshake failed: the client reset the connection");
+                                throw ended(failure);
+                            }
+                            recorder.note("TLS handshake failed: the client closed the connection during the "
+                                    + "handshake");
+                            throw ending(Reason.CLIENT_CLOSED, null);
+                        }
+                    }
+                    default -> {
+                        tls.handshakeDone(true);
+                        recorder.note(tls.describeHandshake());
+                        return;
+                    }
+                }
+            }
+        } catch (SSLException e) {
+            try {
+                tls.sendOwnNow(channel); // the alert that tells the client why, if the engine has one
+            } catch (IOException | RuntimeException ignored) {
+                // the client may be gone already
+            }
+            recorder.note("TLS handshake failed: " + Messages.abbreviate(String.valueOf(e.getMessage())));
+            close("server closed the connection after the TLS handshake failed");
+            throw ending(Reason.TLS_FAILED, e);
+        }
+    }
+
+    /** Sends close_notify, without waiting, if the connection speaks TLS and its output is still open. */
+    private void closeTlsOutput() {
+        if (tls != null && tls.handshakeDone() && !tls.engine().isOutboundDone()) {
+            tls.engine().closeOutbound();
+            try {
+                tls.sendOwnNow(channel);
+            } catch (IOException | RuntimeException ignored) {
+                // the client may be gone already; the FIN or RST follows
+            }
+        }
     }
 
     /**
@@ -280,6 +385,10 @@ public final class Session implements RecordedInput.Ending {
         if (closed.get()) {
             return ending(Reason.SCRIPT_CLOSED, cause);
         }
+        if (cause instanceof SSLException) {
+            recorder.note("TLS failed: " + Messages.abbreviate(String.valueOf(cause.getMessage())));
+            return ending(Reason.TLS_FAILED, cause);
+        }
         if (!channel.isOpen()) { // a handler closed the socket itself
             closed.set(true);
             recorder.serverClosed(false, "server closed the connection (a handler closed the socket)");
@@ -292,6 +401,7 @@ public final class Session implements RecordedInput.Ending {
     void shutdownOutput() throws IOException {
         if (!outputShut) {
             outputShut = true;
+            closeTlsOutput();
             recorder.serverHalfClosed(); // first, so that it is recorded when the client sees the FIN
             channel.shutdownOutput();
         }
@@ -305,6 +415,7 @@ public final class Session implements RecordedInput.Ending {
         recorder.serverClosed(false, detail);
         try {
             if (!outputShut) {
+                closeTlsOutput();
                 channel.shutdownOutput();
             }
             input.dropArrived(CLOSE_DRAIN_LIMIT, System.nanoTime() + CLOSE_DRAIN_NANOS);

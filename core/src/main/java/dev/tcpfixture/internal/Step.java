@@ -63,6 +63,16 @@ public interface Step {
     }
 
     /**
+     * Returns whether the step upgrades the connection to TLS ({@code startTls()}), which needs a server with
+     * TLS settings that does not speak TLS from the first byte.
+     *
+     * @return {@code true} for the {@code startTls()} step
+     */
+    default boolean startsTls() {
+        return false;
+    }
+
+    /**
      * Returns the length in bytes of the line this step expects the client to send, for checking it against the
      * server's line limit when the script is queued.
      *

@@ -259,6 +259,25 @@ public final class Steps {
     }
 
     /**
+     * Upgrades the connection to TLS with the server's TLS settings: runs the handshake, then later steps speak
+     * TLS.
+     *
+     * @return the step
+     */
+    public static Step startTls() {
+        return new TlsStart("start TLS");
+    }
+
+    /**
+     * The handshake a connection of a server that speaks TLS from the first byte runs before its script.
+     *
+     * @return the step
+     */
+    static Step tlsHandshake() {
+        return new Simple("TLS handshake", new StartTls());
+    }
+
+    /**
      * Closes the connection with FIN.
      *
      * @return the step
@@ -537,6 +556,27 @@ public final class Steps {
         @Override
         public void run(Session session) {
             session.close("server closed the connection");
+        }
+    }
+
+    /** Runs the TLS handshake. */
+    private static final class StartTls implements Action {
+        @Override
+        public void run(Session session) throws IOException {
+            session.startTls();
+        }
+    }
+
+    /** The {@code startTls()} step of a script. */
+    private record TlsStart(String description) implements Step {
+        @Override
+        public void run(Session session) throws IOException {
+            session.startTls();
+        }
+
+        @Override
+        public boolean startsTls() {
+            return true;
         }
     }
 

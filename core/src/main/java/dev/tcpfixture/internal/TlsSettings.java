@@ -1,0 +1,93 @@
+package dev.tcpfixture.internal;
+
+import java.util.List;
+import java.util.Objects;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * The TLS options of a server, immutable: the context that holds the server's key, the parameters (protocols,
+ * cipher suites, client authentication, ALPN protocols to choose from) and whether connections speak TLS from
+ * the first byte or only after a {@code startTls()} step. Validated when made, by making an engine.
+ */
+public final class TlsSettings {
+
+    private final SSLContext context;
+    private final SSLParameters parameters; // a private copy; never handed out
+    private final boolean fromStart;
+
+    private TlsSettings(SSLContext context, SSLParameters parameters, boolean fromStart) {
+        this.context = context;
+        this.parameters = parameters;
+        this.fromStart = fromStart;
+    }
+
+    /**
+     * Validates and copies the options.
+     *
+     * @param context an initialized server context
+     * @param parameters the parameters, or {@code null} for the context's defaults
+     * @param fromStart whether connections speak TLS from the first byte
+     * @return the settings
+     * @throws IllegalArgumentException if the context is not initialized or the parameters name a protocol or
+     *     cipher suite the context does not support
+     */
+    public static TlsSettings of(SSLContext context, SSLParameters parameters, boolean fromStart) {
+        Objects.requireNonNull(context, "context");
+        SSLEngine engine;
+        try {
+            engine = context.createSSLEngine();
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException("the SSLContext must be initialized (SSLContext.init) with the "
+                    + "server's key: " + e.getMessage(), e);
+        }
+        engine.setUseClientMode(false);
+        if (parameters != null) {
+            try {
+                engine.setSSLParameters(parameters);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("the SSLParameters do not suit the SSLContext "
+                        + context.getProtocol() + ": " + e.getMessage(), e);
+            }
+        }
+        SSLParameters copy = engine.getSSLParameters(); // a fresh copy with what the engine accepted
+        if (parameters != null && parameters.getApplicationProtocols() != null) {
+            copy.setApplicationProtocols(parameters.getApplicationProtocols().clone());
+        }
+        if (copy.getProtocols().length == 0) {
+            throw new IllegalArgumentException("the SSLParameters enable no protocol the context supports");
+        }
+        if (copy.getCipherSuites().length == 0) {
+            throw new IllegalArgumentException("the SSLParameters enable no cipher suite the context supports");
+        }
+        return new TlsSettings(context, copy, fromStart);
+    }
+
+    /** @return whether connections speak TLS from the first byte */
+    public boolean fromStart() {
+        return fromStart;
+    }
+
+    /** Makes a server-mode engine with these parameters; {@code selector} chooses the ALPN protocol. */
+    SSLEngine newEngine(java.util.function.BiFunction<SSLEngine, List<String>, String> selector) {
+        SSLEngine engine = context.createSSLEngine();
+        engine.setUseClientMode(false);
+        engine.setSSLParameters(parameters);
+        engine.setHandshakeApplicationProtocolSelector(selector);
+        return engine;
+    }
+
+    /** @return the ALPN protocols the server may choose, in order of preference; empty if none */
+    List<String> applicationProtocols() {
+        String[] protocols = parameters.getApplicationProtocols();
+        return protocols == null ? List.of() : List.of(protocols);
+    }
+
+    @Override
+    public String toString() {
+        return (fromStart ? "TLS" : "STARTTLS") + " " + String.join("/", parameters.getProtocols())
+                + (parameters.getNeedClientAuth() ? " need-client-auth"
+                        : parameters.getWantClientAuth() ? " want-client-auth" : "");
+    }
+}
