@@ -39,8 +39,8 @@ import org.openjdk.jmh.util.ListStatistics;
  * <pre>
  *   java -jar benchmarks/target/benchmarks.jar            the full run (about 8 minutes)
  *   java -jar benchmarks/target/benchmarks.jar --quick    a smoke run of a few seconds: checks, not figures
- *   --parts=lifecycle,throughput,held,phases              only some parts
- *   --servers=fake,raw,raw-pooled,mockwebserver           only some servers
+ *   --parts=lifecycle,throughput,tls,held,phases          only some parts
+ *   --servers=fake,raw,raw-pooled,mockwebserver,fake-tls,mockwebserver-tls  only some servers
  *   --rounds=N                                            more or fewer rounds
  * </pre>
  */
@@ -79,7 +79,8 @@ public final class BenchmarkMain {
         LIFECYCLE("lifecycle", LifecycleBenchmark.class, List.of(ServerKind.FAKE, ServerKind.RAW,
                 ServerKind.MOCKWEBSERVER)),
         THROUGHPUT("throughput", SequentialConnectionsBenchmark.class, List.of(ServerKind.FAKE, ServerKind.RAW,
-                ServerKind.RAW_POOLED, ServerKind.MOCKWEBSERVER));
+                ServerKind.RAW_POOLED, ServerKind.MOCKWEBSERVER)),
+        TLS("tls", TlsLifecycleBenchmark.class, List.of(ServerKind.FAKE_TLS, ServerKind.MOCKWEBSERVER_TLS));
 
         final String id;
         final Class<?> benchmark;
@@ -139,7 +140,7 @@ public final class BenchmarkMain {
 
     public static void main(String[] args) throws Exception {
         Settings settings = Settings.FULL;
-        Set<String> parts = new LinkedHashSet<>(List.of("lifecycle", "throughput", "held", "phases"));
+        Set<String> parts = new LinkedHashSet<>(List.of("lifecycle", "throughput", "tls", "held", "phases"));
         List<String> servers = List.of();
         for (String arg : args) {
             if (arg.equals("--quick")) {
@@ -153,7 +154,7 @@ public final class BenchmarkMain {
                 settings = settings.withRounds(Integer.parseInt(arg.substring("--rounds=".length())));
             } else {
                 System.err.println("usage: java -jar benchmarks.jar [--quick] [--rounds=N]"
-                        + " [--parts=lifecycle,throughput,held,phases] [--servers=fake,raw,raw-pooled,mockwebserver]");
+                        + " [--parts=lifecycle,throughput,tls,held,phases] [--servers=fake,raw,raw-pooled,mockwebserver]");
                 System.exit(2);
                 return;
             }
@@ -175,6 +176,9 @@ public final class BenchmarkMain {
         }
         if (measured.containsKey(Part.THROUGHPUT)) {
             summarizeThroughput(measured.get(Part.THROUGHPUT), summary);
+        }
+        if (measured.containsKey(Part.TLS)) {
+            summarizeTls(measured.get(Part.TLS), summary);
         }
         if (parts.contains("held")) {
             held(settings, kinds(servers, HELD_AND_PHASE_SERVERS), summary);
@@ -273,6 +277,21 @@ public final class BenchmarkMain {
             summary.add(ratioLine("fake/mockwebserver", fake, mws) + "   (below 1: the fake is faster)");
         }
 
+    }
+
+    private static void summarizeTls(Map<ServerKind, Samples> scores, List<String> summary) {
+        summary.add("");
+        summary.add("TLS LIFECYCLE: start + connect + handshake + one exchange + client close + server close (time per"
+                + " cycle, lower is better)");
+        scores.forEach((kind, samples) -> summary.add(String.format(Locale.ROOT, "  %-18s %s", kind.id(),
+                samples.describe())));
+        Samples fake = scores.get(ServerKind.FAKE_TLS);
+        Samples mws = scores.get(ServerKind.MOCKWEBSERVER_TLS);
+        if (fake != null && mws != null) {
+            summary.add(ratioLine("fake-tls/mockwebserver-tls", fake, mws));
+            summary.add("  target fake-tls/mockwebserver-tls <= 1.0: by the means " + atMost(fake.mean() / mws.mean(), 1.0)
+                    + "; by the medians " + atMost(fake.median() / mws.median(), 1.0));
+        }
     }
 
     private static void summarizeThroughput(Map<ServerKind, Samples> scores, List<String> summary) {

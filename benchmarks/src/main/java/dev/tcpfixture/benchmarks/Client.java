@@ -7,6 +7,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The benchmark's client: a plain blocking {@link Socket}, the same for every server. It sends one request,
@@ -25,6 +27,19 @@ final class Client {
     /** Connects, makes one exchange and closes: the client closes first, for every server. */
     static void roundtrip(Protocol protocol, InetSocketAddress address) throws IOException {
         try (Socket socket = connect(address)) {
+            exchange(protocol, socket);
+        }
+    }
+
+    /**
+     * Connects, completes a TLS handshake, makes one exchange and closes (with close_notify): the client closes
+     * first, for every server.
+     */
+    static void tlsRoundtrip(Protocol protocol, InetSocketAddress address, SSLSocketFactory factory)
+            throws IOException {
+        try (Socket plain = connect(address);
+                SSLSocket socket = (SSLSocket) factory.createSocket(plain, "localhost", address.getPort(), true)) {
+            socket.startHandshake();
             exchange(protocol, socket);
         }
     }

@@ -55,6 +55,47 @@ enum ServerKind {
         }
     },
 
+    /** The fake server speaking TLS from the first byte, with tcpfixture-tls's certificate. */
+    FAKE_TLS("fake-tls", Client.Protocol.LINE, "tcpfixture-") {
+        @Override
+        BenchServer startForOneExchange() {
+            FakeTcpServer server = FakeTcpServer.builder().tls(TlsMaterial.FAKE_SERVER).start();
+            server.enqueue(SCRIPT);
+            return new FakeHandle(server);
+        }
+
+        @Override
+        BenchServer startServing() {
+            FakeTcpServer server = FakeTcpServer.builder().tls(TlsMaterial.FAKE_SERVER).start();
+            server.defaultScript(SCRIPT);
+            return new FakeHandle(server);
+        }
+    },
+
+    /** MockWebServer over HTTPS with okhttp-tls's held certificate, as its documentation shows. */
+    MOCKWEBSERVER_TLS("mockwebserver-tls", Client.Protocol.HTTP, "MockWebServer") {
+        @Override
+        BenchServer startForOneExchange() {
+            MockWebServer server = new MockWebServer();
+            server.useHttps(TlsMaterial.MWS_SERVER);
+            server.enqueue(RESPONSE);
+            return MwsHandle.start(server);
+        }
+
+        @Override
+        BenchServer startServing() {
+            MockWebServer server = new MockWebServer();
+            server.useHttps(TlsMaterial.MWS_SERVER);
+            server.setDispatcher(new Dispatcher() {
+                @Override
+                public MockResponse dispatch(RecordedRequest request) {
+                    return RESPONSE;
+                }
+            });
+            return MwsHandle.start(server);
+        }
+    },
+
     /** OkHttp's {@code mockwebserver3.MockWebServer} 5.5.1, on 127.0.0.1. */
     MOCKWEBSERVER("mockwebserver", Client.Protocol.HTTP, "MockWebServer") {
         @Override
