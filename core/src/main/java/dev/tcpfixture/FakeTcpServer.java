@@ -1,5 +1,6 @@
 package dev.tcpfixture;
 
+import dev.tcpfixture.internal.DefaultTlsMaterial;
 import dev.tcpfixture.internal.Messages;
 import dev.tcpfixture.internal.ServerEngine;
 import dev.tcpfixture.internal.ServerSettings;
@@ -63,9 +64,13 @@ public final class FakeTcpServer implements AutoCloseable {
     public static final int DEFAULT_BACKLOG = ServerSettings.DEFAULT_BACKLOG;
 
     private final ServerEngine engine;
+    private final TlsClient tlsClient; // null unless built with tls() or startTls() without arguments
 
     private FakeTcpServer(ServerEngine engine) {
         this.engine = engine;
+        TlsSettings tls = engine.settings().tls();
+        this.tlsClient = tls == null || tls.trustedAuthorities() == null ? null
+                : new TlsClient(tls.trustedAuthorities());
     }
 
     /**
@@ -375,6 +380,26 @@ public final class FakeTcpServer implements AutoCloseable {
     }
 
     /**
+     * Returns what clients need to trust this server: an {@code SSLContext}, {@code SSLSocketFactory} and
+     * {@code X509TrustManager} for JVM clients, and a PEM file and PKCS#12 trust store for the others, created on
+     * the first request and deleted by {@link #close()}. Only for a server built with {@link Builder#tls()} or
+     * {@link Builder#startTls()}, whose certificate the library made; with your own {@code SSLContext} you hold the
+     * trust already.
+     *
+     * @return the client trust, the same on every call
+     * @throws IllegalStateException if the server was not built with {@code tls()} or {@code startTls()}
+     */
+    public TlsClient tlsClient() {
+        if (tlsClient == null) {
+            throw new IllegalStateException(engine.settings().tls() == null
+                    ? "the server does not speak TLS: build it with tls() (or startTls() for STARTTLS)"
+                    : "the server uses your own SSLContext, whose trust the library does not know: "
+                            + "tlsClient() is for servers built with tls() or startTls() without arguments");
+        }
+        return tlsClient;
+    }
+
+    /**
      * Returns whether {@link #close()} was called.
      *
      * @return {@code true} once closed
@@ -393,7 +418,13 @@ public final class FakeTcpServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        engine.close();
+        try {
+            engine.close();
+        } finally {
+            if (tlsClient != null) {
+                tlsClient.close();
+            }
+        }
     }
 
     @Override
@@ -556,6 +587,34 @@ public final class FakeTcpServer implements AutoCloseable {
          */
         public Builder allowUnusedScripts() {
             return new Builder(settings.withAllowUnusedScripts(true));
+        }
+
+        /**
+         * Makes the server speak TLS from the first byte with the library's default certificate: one for
+         * {@code localhost}, {@code 127.0.0.1} and {@code ::1}, issued by a test certificate authority created in
+         * memory once per JVM. Clients get the trust from {@link FakeTcpServer#tlsClient()}. Otherwise as
+         * {@link #tls(SSLContext)}.
+         *
+         * <p>The certificates come from the module {@code dev.tcpfixture:tcpfixture-tls}, found through
+         * {@link java.util.ServiceLoader} ({@link dev.tcpfixture.spi.TlsMaterialProvider}); the core has no
+         * dependency on it.
+         *
+         * @return a builder with this option (it replaces {@code tls(...)} and {@code startTls(...)})
+         * @throws IllegalStateException if {@code tcpfixture-tls} is not on the class path or module path
+         */
+        public Builder tls() {
+            return new Builder(settings.withTls(DefaultTlsMaterial.settings(true)));
+        }
+
+        /**
+         * Gives the server the library's default certificate, as {@link #tls()}, for {@link Script#startTls()}
+         * steps: connections start in plaintext. Clients get the trust from {@link FakeTcpServer#tlsClient()}.
+         *
+         * @return a builder with this option (it replaces {@code tls(...)} and {@code startTls(...)})
+         * @throws IllegalStateException if {@code tcpfixture-tls} is not on the class path or module path
+         */
+        public Builder startTls() {
+            return new Builder(settings.withTls(DefaultTlsMaterial.settings(false)));
         }
 
         /**

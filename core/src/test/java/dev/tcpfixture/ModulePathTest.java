@@ -104,7 +104,9 @@ class ModulePathTest {
         assertThat(descriptor.opens()).isEmpty();
         assertThat(descriptor.exports().stream().map(export -> export.source() + " to "
                 + (export.isQualified() ? export.targets().toString() : "all")).collect(Collectors.toSet()))
-                .containsExactlyInAnyOrder("dev.tcpfixture to all", "dev.tcpfixture.internal to [dev.tcpfixture.junit]");
+                .containsExactlyInAnyOrder("dev.tcpfixture to all", "dev.tcpfixture.spi to all",
+                        "dev.tcpfixture.internal to [dev.tcpfixture.junit]");
+        assertThat(descriptor.uses()).containsExactly("dev.tcpfixture.spi.TlsMaterialProvider");
         assertThat(descriptor.requires()).extracting(ModuleDescriptor.Requires::name).containsExactly("java.base");
     }
 

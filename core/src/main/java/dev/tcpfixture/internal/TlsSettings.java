@@ -1,5 +1,6 @@
 package dev.tcpfixture.internal;
 
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
@@ -16,11 +17,14 @@ public final class TlsSettings {
     private final SSLContext context;
     private final SSLParameters parameters; // a private copy; never handed out
     private final boolean fromStart;
+    private final List<X509Certificate> trustedAuthorities; // null: the caller's own material, trust unknown
 
-    private TlsSettings(SSLContext context, SSLParameters parameters, boolean fromStart) {
+    private TlsSettings(SSLContext context, SSLParameters parameters, boolean fromStart,
+            List<X509Certificate> trustedAuthorities) {
         this.context = context;
         this.parameters = parameters;
         this.fromStart = fromStart;
+        this.trustedAuthorities = trustedAuthorities;
     }
 
     /**
@@ -34,6 +38,21 @@ public final class TlsSettings {
      *     cipher suite the context does not support
      */
     public static TlsSettings of(SSLContext context, SSLParameters parameters, boolean fromStart) {
+        return of(context, parameters, fromStart, null);
+    }
+
+    /**
+     * As {@link #of(SSLContext, SSLParameters, boolean)}, with the authorities a client must trust (the default
+     * material of {@code tls()}), or {@code null} if unknown.
+     *
+     * @param context the server's context
+     * @param parameters the parameters, or {@code null}
+     * @param fromStart TLS from the first byte, or after a STARTTLS step
+     * @param trustedAuthorities the authorities, or {@code null}
+     * @return the settings
+     */
+    public static TlsSettings of(SSLContext context, SSLParameters parameters, boolean fromStart,
+            List<X509Certificate> trustedAuthorities) {
         Objects.requireNonNull(context, "context");
         SSLEngine engine;
         try {
@@ -61,12 +80,22 @@ public final class TlsSettings {
         if (copy.getCipherSuites().length == 0) {
             throw new IllegalArgumentException("the SSLParameters enable no cipher suite the context supports");
         }
-        return new TlsSettings(context, copy, fromStart);
+        return new TlsSettings(context, copy, fromStart,
+                trustedAuthorities == null ? null : List.copyOf(trustedAuthorities));
     }
 
     /** @return whether connections speak TLS from the first byte */
     public boolean fromStart() {
         return fromStart;
+    }
+
+    /**
+     * Returns the authorities a client must trust, known for the default material only.
+     *
+     * @return the authorities, or {@code null} for the caller's own material
+     */
+    public List<X509Certificate> trustedAuthorities() {
+        return trustedAuthorities;
     }
 
     /** Makes a server-mode engine with these parameters; {@code selector} chooses the ALPN protocol. */

@@ -8,6 +8,9 @@ import java.net.InetSocketAddress;
 import java.net.ProtocolException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * A minimal SMTP-style line client: reads the {@code 220} greeting, says {@code HELO}, expects {@code 250},
@@ -63,6 +66,44 @@ public final class SmtpLikeClient {
             send(out, "QUIT");
             String quitReply = expectReply(in, "221");
             return new Session(greeting, heloReply, quitReply);
+        }
+    }
+
+    /**
+     * Greets the server, upgrades the connection with {@code STARTTLS} and then, over TLS on the same connection,
+     * says {@code HELO} and {@code QUIT}: what a mail client does before it sends anything that matters. The
+     * server's certificate must be trusted by {@code tls} and match the host name.
+     *
+     * @param clientName the name to introduce the client with
+     * @param tls the socket factory of the client's TLS context
+     * @return the server's replies; the greeting is the plaintext one
+     * @throws IOException if the conversation fails; a {@link javax.net.ssl.SSLHandshakeException} if the
+     *     server's certificate is not trusted
+     */
+    public Session helloWithStartTls(String clientName, SSLSocketFactory tls) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), timeoutMillis);
+            socket.setSoTimeout(timeoutMillis);
+            BufferedReader plainIn = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII));
+            String greeting = expectReply(plainIn, "220");
+            send(socket.getOutputStream(), "STARTTLS");
+            expectReply(plainIn, "220");
+            // nothing more is read in plaintext, so the reader holds no bytes of the handshake
+            try (SSLSocket secure = (SSLSocket) tls.createSocket(socket, host, port, true)) {
+                SSLParameters parameters = secure.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                secure.setSSLParameters(parameters);
+                secure.startHandshake();
+                BufferedReader in = new BufferedReader(new InputStreamReader(secure.getInputStream(),
+                        StandardCharsets.US_ASCII));
+                OutputStream out = secure.getOutputStream();
+                send(out, "HELO " + clientName);
+                String heloReply = expectReply(in, "250");
+                send(out, "QUIT");
+                String quitReply = expectReply(in, "221");
+                return new Session(greeting, heloReply, quitReply);
+            }
         }
     }
 

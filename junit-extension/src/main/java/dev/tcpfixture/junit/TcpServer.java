@@ -135,6 +135,18 @@ public @interface TcpServer {
     boolean allowUnusedScripts() default false;
 
     /**
+     * Returns whether the server speaks TLS from the first byte, with a certificate for {@code localhost},
+     * {@code 127.0.0.1} and {@code ::1} from a test certificate authority; clients take the trust from
+     * {@link dev.tcpfixture.FakeTcpServer#tlsClient()}. Needs {@code dev.tcpfixture:tcpfixture-tls} on the test
+     * class path (or module path); without it the server fails to start with an
+     * {@link org.junit.jupiter.api.extension.ExtensionConfigurationException ExtensionConfigurationException}
+     * that names it.
+     *
+     * @return {@code true} for a TLS server, as {@link dev.tcpfixture.FakeTcpServer.Builder#tls()}
+     */
+    boolean tls() default false;
+
+    /**
      * Returns how long a step waits for the client at most, as an ISO-8601 duration such as {@code "PT2S"}.
      *
      * @return the step timeout; empty, the default, for the extension's

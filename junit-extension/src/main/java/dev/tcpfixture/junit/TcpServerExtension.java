@@ -71,6 +71,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *   <li>{@value #MODE_KEY}: the connection mode servers start in, such as {@code ACCEPT} (the default)</li>
  *   <li>{@value #ALLOW_UNUSED_SCRIPTS_KEY}: {@code true} to allow queued scripts that no connection took (by
  *   default they fail the test)</li>
+ *   <li>{@value #TLS_KEY}: {@code true} to make every server speak TLS with the default certificate, as
+ *   {@code FakeTcpServer.Builder.tls()} (needs {@code dev.tcpfixture:tcpfixture-tls})</li>
  * </ul>
  *
  * <p>The extension only parses the text of a value; {@code FakeTcpServer.Builder} validates it, and nothing else
@@ -114,6 +116,9 @@ public final class TcpServerExtension
 
     /** The configuration parameter that allows unused queued scripts on every server: {@value}. */
     public static final String ALLOW_UNUSED_SCRIPTS_KEY = "tcpfixture.server.allowUnusedScripts";
+
+    /** The configuration parameter that makes every server speak TLS (needs {@code tcpfixture-tls}): {@value}. */
+    public static final String TLS_KEY = "tcpfixture.server.tls";
 
     private final ServerLifecycle lifecycle;
 
@@ -304,6 +309,16 @@ public final class TcpServerExtension
          */
         public Builder allowUnusedScripts() {
             return with(ServerOption.ALLOW_UNUSED_SCRIPTS, Boolean.TRUE);
+        }
+
+        /**
+         * Makes every server of the extension speak TLS from the first byte with the default certificate, as
+         * {@link FakeTcpServer.Builder#tls()} (needs {@code dev.tcpfixture:tcpfixture-tls}).
+         *
+         * @return a builder with this option
+         */
+        public Builder tls() {
+            return with(ServerOption.TLS, Boolean.TRUE);
         }
 
         private Builder with(ServerOption option, Object value) {

@@ -45,7 +45,7 @@ final class ExternalProcess {
     }
 
     /**
-     * The command to start a fresh JVM on this module's classes, the test classes and BouncyCastle, on the class
+     * The command to start a fresh JVM on this module's classes, the test classes, the core and BouncyCastle, on the class
      * path (the module path of this test run holds the same jars).
      */
     static List<String> java(List<String> jvmOptions, String mainClass, String... args) {
@@ -53,6 +53,12 @@ final class ExternalProcess {
         String basedir = System.getProperty("basedir", ".");
         classPath.add(Path.of(basedir, "target", "test-classes").toString());
         classPath.add(Path.of(basedir, "target", "classes").toString());
+        try { // the core, wherever this run took it from (its jar, or its classes in a reactor build)
+            classPath.add(Path.of(dev.tcpfixture.FakeTcpServer.class.getProtectionDomain().getCodeSource()
+                    .getLocation().toURI()).toString());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
         for (String property : new String[] {"jdk.module.path", "java.class.path"}) {
             String value = System.getProperty(property, "");
             for (String entry : value.split(File.pathSeparator)) {

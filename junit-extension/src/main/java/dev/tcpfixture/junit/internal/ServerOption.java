@@ -133,6 +133,22 @@ public enum ServerOption {
         FakeTcpServer.Builder apply(FakeTcpServer.Builder builder, Object value) {
             return (Boolean) value ? builder.allowUnusedScripts() : builder;
         }
+    },
+
+    /**
+     * {@link FakeTcpServer.Builder#tls()}, for {@code true}: TLS from the first byte with the default certificate of
+     * {@code tcpfixture-tls}, found through {@link java.util.ServiceLoader} (the extension does not depend on it).
+     */
+    TLS("tls", "true or false") {
+        @Override
+        Object parse(String text) {
+            return ALLOW_UNUSED_SCRIPTS.parse(text);
+        }
+
+        @Override
+        FakeTcpServer.Builder apply(FakeTcpServer.Builder builder, Object value) {
+            return (Boolean) value ? builder.tls() : builder;
+        }
     };
 
     /** The prefix of the configuration parameters: {@value}. */

@@ -26,6 +26,9 @@ record ServerSpec(String name, boolean verify, boolean ipv6, Map<ServerOption, S
         if (annotation.allowUnusedScripts()) {
             options.put(ServerOption.ALLOW_UNUSED_SCRIPTS, "true");
         }
+        if (annotation.tls()) {
+            options.put(ServerOption.TLS, "true");
+        }
         putIfSet(options, ServerOption.STEP_TIMEOUT, annotation.stepTimeout());
         putIfSet(options, ServerOption.CHARSET, annotation.charset());
         putIfSet(options, ServerOption.RECORDING_LIMIT, annotation.recordingLimit());

@@ -75,7 +75,7 @@ final class ServerStarter {
         }
         try {
             return option.apply(builder, value);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException e) { // IllegalStateException: tls without its module
             throw new ExtensionConfigurationException(where + ": " + e.getMessage(), e);
         }
     }

@@ -1,0 +1,44 @@
+package dev.tcpfixture.spi;
+
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * Default TLS material for {@link dev.tcpfixture.FakeTcpServer.Builder#tls()} and
+ * {@link dev.tcpfixture.FakeTcpServer.Builder#startTls()}, found through {@link java.util.ServiceLoader}. The module
+ * {@code dev.tcpfixture:tcpfixture-tls} provides it (on the module path through its {@code provides} clause, on the
+ * class path through {@code META-INF/services}); the core itself makes no certificates.
+ *
+ * <p>An implementation is created once per JVM (the first provider found wins) and may be called from any thread;
+ * it should create its material on the first call and reuse it after. Only JDK types cross this interface.
+ *
+ * @since 0.1
+ */
+public interface TlsMaterialProvider {
+
+    /**
+     * Returns an initialized server context whose key manager holds a certificate for {@code localhost},
+     * {@code 127.0.0.1} and {@code ::1} (subject alternative names), issued by one of the
+     * {@linkplain #trustedAuthorities() trusted authorities}.
+     *
+     * @return the server's context
+     */
+    SSLContext serverContext();
+
+    /**
+     * Returns the server's parameters: protocols, cipher suites, client authentication. A fresh object each call.
+     *
+     * @return the server's parameters
+     */
+    SSLParameters serverParameters();
+
+    /**
+     * Returns the certificates a client must trust to accept the server's certificate: usually one test
+     * certificate authority.
+     *
+     * @return at least one certificate
+     */
+    List<X509Certificate> trustedAuthorities();
+}
