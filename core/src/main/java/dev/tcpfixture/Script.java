@@ -424,6 +424,64 @@ public final class Script {
     }
 
     /**
+     * TLS handshake fault: the server reads the client's ClientHello and never answers. Runs in plaintext in
+     * place of the handshake: as the first step on a server that speaks TLS from the first byte
+     * ({@link FakeTcpServer.Builder#tls(javax.net.ssl.SSLContext) tls(...)}), which then skips its automatic
+     * handshake, or where {@link #startTls()} would be on a server built with {@code startTls(...)}. The recording
+     * holds the ClientHello as received bytes and the note {@code ClientHello received, N bytes}; then, like
+     * {@link #stall()}, the server reads and records until the client gives up or the server is closed. Ends the
+     * script.
+     *
+     * <p>A JDK client sees its own read timeout: {@code SSLSocket.startHandshake()} with
+     * {@code setSoTimeout(...)}, and {@code HttpsURLConnection} with {@code setReadTimeout(...)}, throw
+     * {@code java.net.SocketTimeoutException: Read timed out}; without a read timeout the client waits forever.
+     * Its {@code connect} succeeds, timed or not.
+     *
+     * <p>Queuing the step on a server without TLS settings, or after other steps on a server that speaks TLS
+     * from the first byte, throws {@link IllegalStateException}. A client that closes the connection before
+     * its ClientHello is complete, or sends something else, is a failure of the script.
+     *
+     * @return the script with this step added
+     */
+    public Script tlsStall() {
+        return then(Steps.tlsStall());
+    }
+
+    /**
+     * TLS handshake fault, the classic "HTTP on the HTTPS port": the server reads the client's ClientHello,
+     * answers it with {@code reply} in plaintext (in the server's charset), for example
+     * {@code plaintextReply("HTTP/1.1 400 Bad Request\r\n\r\n")}, and closes the connection (FIN). Runs in
+     * plaintext in place of the handshake, as {@link #tlsStall()} does. Ends the script.
+     *
+     * <p>A JDK client fails its handshake when it reads the reply's first bytes as a TLS record header:
+     * {@code SSLSocket.startHandshake()} and {@code HttpsURLConnection} throw
+     * {@code javax.net.ssl.SSLException: Unsupported or unrecognized SSL message}. Its {@code connect}
+     * succeeds, timed or not.
+     *
+     * @param reply the plaintext the server answers with
+     * @return the script with this step added
+     */
+    public Script plaintextReply(String reply) {
+        Objects.requireNonNull(reply, "reply");
+        return then(Steps.plaintextReply(reply));
+    }
+
+    /**
+     * TLS handshake fault: the server reads the client's ClientHello, then resets the connection (RST, as
+     * {@link #reset()}). Runs in plaintext in place of the handshake, as {@link #tlsStall()} does. The reset
+     * comes only after the whole ClientHello arrived, so the client's {@code connect}, timed or not, always
+     * succeeds and the reset always hits its handshake. Ends the script.
+     *
+     * <p>A JDK client fails its handshake with the reset: {@code SSLSocket.startHandshake()} and
+     * {@code HttpsURLConnection} throw {@code java.net.SocketException: Connection reset}.
+     *
+     * @return the script with this step added
+     */
+    public Script resetDuringHandshake() {
+        return then(Steps.resetDuringHandshake());
+    }
+
+    /**
      * Returns the descriptions of the steps, in order.
      *
      * @return one description per step

@@ -101,7 +101,8 @@ final class Connections implements ServerPort.Listener {
         if (steps == null) {
             QueuedScript queued = scripts.poll();
             steps = queued != null ? queued.steps() : defaultScript;
-            if (settings.tls() != null && settings.tls().fromStart()) {
+            if (settings.tls() != null && settings.tls().fromStart()
+                    && (steps.isEmpty() || !steps.get(0).replacesHandshake())) {
                 List<Step> withHandshake = new java.util.ArrayList<>(steps.size() + 1);
                 withHandshake.add(Steps.tlsHandshake());
                 withHandshake.addAll(steps);

@@ -105,7 +105,19 @@ public final class ServerEngine implements AutoCloseable, Quiescence {
             throw new IllegalStateException(Messages.server(new java.net.InetSocketAddress(address(), port()))
                     + " is closed: a script " + what + " now would never run");
         }
-        for (Step step : steps) {
+        for (int index = 0; index < steps.size(); index++) {
+            Step step = steps.get(index);
+            if (step.replacesHandshake() && settings.tls() == null) {
+                throw new IllegalStateException("the script " + Steps.describe(steps) + " has the TLS handshake "
+                        + "fault \"" + step.description() + "\", but the server has no TLS settings: build it with "
+                        + "FakeTcpServer.builder().tls(...) or startTls(...)");
+            }
+            if (step.replacesHandshake() && settings.tls().fromStart() && index > 0) {
+                throw new IllegalStateException("the script " + Steps.describe(steps) + " has the TLS handshake "
+                        + "fault \"" + step.description() + "\" after other steps, but the server speaks TLS from "
+                        + "the first byte (built with tls(...)): the fault replaces the handshake, so it must be "
+                        + "the first step");
+            }
             if (step.startsTls() && settings.tls() == null) {
                 throw new IllegalStateException("the script " + Steps.describe(steps) + " upgrades to TLS with "
                         + "startTls(), but the server has no TLS settings: build it with "

@@ -324,6 +324,37 @@ public final class Session implements RecordedInput.Ending {
         }
     }
 
+    /**
+     * Reads the client's ClientHello in plaintext mode, without answering it, for the handshake faults: the
+     * first TLS record, header and body, which the recording keeps as received bytes. Notes
+     * {@code ClientHello received, N bytes}.
+     *
+     * @param deadline when to give up waiting
+     * @throws ExpectationFailure if the client sent something that is not a TLS handshake record, closed the
+     *     connection before its ClientHello was complete, or sent nothing before the deadline
+     * @throws ConnectionEndedException if the client reset the connection first
+     */
+    void readClientHello(long deadline) throws ExpectationFailure, IOException {
+        try {
+            byte[] header = input.readBytes(5, deadline);
+            if (header.length == 5 && header[0] != 22) {
+                throw new ExpectationFailure("expected a TLS ClientHello, but received " + Messages.quote(header)
+                        + " (not a TLS handshake record)");
+            }
+            int length = header.length < 5 ? 0 : (header[3] & 0xff) << 8 | header[4] & 0xff;
+            byte[] body = header.length < 5 ? new byte[0] : input.readBytes(length, deadline);
+            if (header.length < 5 || body.length < length) {
+                throw new ExpectationFailure("expected a TLS ClientHello, but the client closed the connection "
+                        + "after " + Messages.count(header.length < 5 ? header.length : 5L + body.length, "byte",
+                        "bytes") + " of it");
+            }
+            note("ClientHello received, " + Messages.count(5L + length, "byte", "bytes"));
+        } catch (java.net.SocketTimeoutException e) {
+            throw new ExpectationFailure("expected a TLS ClientHello within " + Messages.duration(stepTimeout())
+                    + ", but it did not arrive");
+        }
+    }
+
     /** Sends close_notify, without waiting, if the connection speaks TLS and its output is still open. */
     private void closeTlsOutput() {
         if (tls != null && tls.handshakeDone() && !tls.engine().isOutboundDone()) {

@@ -73,6 +73,17 @@ public interface Step {
     }
 
     /**
+     * Returns whether the step is a TLS handshake fault, which runs in plaintext in place of the handshake: first
+     * in a script for a server that speaks TLS from the first byte (which then skips its automatic handshake),
+     * or where a {@code startTls()} would be on a server that starts in plaintext.
+     *
+     * @return {@code true} for {@code tlsStall()}, {@code plaintextReply(...)} and {@code resetDuringHandshake()}
+     */
+    default boolean replacesHandshake() {
+        return false;
+    }
+
+    /**
      * Returns the length in bytes of the line this step expects the client to send, for checking it against the
      * server's line limit when the script is queued.
      *

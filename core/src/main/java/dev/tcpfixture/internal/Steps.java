@@ -320,6 +320,47 @@ public final class Steps {
     }
 
     /**
+     * A TLS handshake fault: reads the client's ClientHello in plaintext and never answers, reading and recording
+     * until the client gives up or the server shuts down.
+     *
+     * @return the step
+     */
+    public static Step tlsStall() {
+        return new HandshakeFault("TLS handshake stall", session -> {
+            session.readClientHello(Session.NO_DEADLINE);
+            session.note("stalling the TLS handshake: the server reads but never answers");
+            session.drain();
+        });
+    }
+
+    /**
+     * A TLS handshake fault: reads the client's ClientHello in plaintext, answers it with plaintext bytes, then
+     * closes the connection with FIN.
+     *
+     * @param reply the plaintext, sent in the server's charset
+     * @return the step
+     */
+    public static Step plaintextReply(String reply) {
+        return new HandshakeFault("plaintext reply " + quote(reply) + " to the ClientHello", session -> {
+            session.readClientHello(session.deadlineAfter(session.stepTimeout()));
+            session.send(reply.getBytes(session.charset()));
+            session.close("server closed the connection after its plaintext reply to the ClientHello");
+        });
+    }
+
+    /**
+     * A TLS handshake fault: reads the client's ClientHello in plaintext, then resets the connection (RST).
+     *
+     * @return the step
+     */
+    public static Step resetDuringHandshake() {
+        return new HandshakeFault("reset during the TLS handshake", session -> {
+            session.readClientHello(session.deadlineAfter(session.stepTimeout()));
+            session.reset("server reset the connection (RST) after the ClientHello");
+        });
+    }
+
+    /**
      * Sends the following sends in timed chunks.
      *
      * @param chunkSize bytes per chunk
@@ -650,6 +691,24 @@ public final class Steps {
 
         @Override
         public boolean isFinal() {
+            return true;
+        }
+    }
+
+    /** A TLS handshake fault: runs in plaintext in place of the handshake, and ends the conversation. */
+    private record HandshakeFault(String description, Action action) implements Step {
+        @Override
+        public void run(Session session) throws ExpectationFailure, IOException {
+            action.run(session);
+        }
+
+        @Override
+        public boolean isFinal() {
+            return true;
+        }
+
+        @Override
+        public boolean replacesHandshake() {
             return true;
         }
     }
