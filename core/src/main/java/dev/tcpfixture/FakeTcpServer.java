@@ -607,6 +607,23 @@ public final class FakeTcpServer implements AutoCloseable {
         }
 
         /**
+         * Makes the server speak TLS from the first byte, as {@link #tls()}, but with a faulty certificate that a
+         * client must refuse: expired, not yet valid, for the wrong host, from an untrusted issuer or self-signed
+         * (see {@link TlsFault} for what a JDK client sees). {@link FakeTcpServer#tlsClient()} still gives the trust
+         * of the normal authority, so a client that uses it fails the handshake, and the transcript records the
+         * failure.
+         *
+         * @param fault what is to be wrong with the server's certificate
+         * @return a builder with this option (it replaces {@code tls(...)} and {@code startTls(...)})
+         * @throws NullPointerException if {@code fault} is null
+         * @throws IllegalStateException if {@code tcpfixture-tls} is not on the class path or module path
+         */
+        public Builder tls(TlsFault fault) {
+            Objects.requireNonNull(fault, "fault");
+            return new Builder(settings.withTls(DefaultTlsMaterial.settings(fault)));
+        }
+
+        /**
          * Gives the server the library's default certificate, as {@link #tls()}, for {@link Script#startTls()}
          * steps: connections start in plaintext. Clients get the trust from {@link FakeTcpServer#tlsClient()}.
          *

@@ -23,6 +23,18 @@ class TlsWithoutMaterialTest {
     }
 
     @Test
+    void aCertificateFaultWithoutTheTlsModuleFailsTheSameWay() {
+        for (TlsFault fault : TlsFault.values()) {
+            assertThatThrownBy(() -> FakeTcpServer.builder().tls(fault))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("dev.tcpfixture:tcpfixture-tls")
+                    .hasMessageContaining("tls(SSLContext)");
+        }
+        assertThatThrownBy(() -> FakeTcpServer.builder().tls((TlsFault) null))
+                .isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
     void tlsClientIsOnlyForServersWithTheDefaultMaterial() {
         try (FakeTcpServer server = FakeTcpServer.start()) {
             assertThatThrownBy(server::tlsClient)

@@ -1,11 +1,14 @@
 package dev.tcpfixture.internal;
 
+import dev.tcpfixture.TlsFault;
 import dev.tcpfixture.spi.TlsMaterialProvider;
 import java.security.cert.X509Certificate;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import javax.net.ssl.SSLContext;
 
 /**
  * Finds the {@link TlsMaterialProvider} once per JVM, through {@link ServiceLoader}: first with the thread's context
@@ -49,6 +52,37 @@ public final class DefaultTlsMaterial {
                     + " names no trusted authority");
         }
         return TlsSettings.of(material.serverContext(), material.serverParameters(), fromStart, authorities);
+    }
+
+    /**
+     * Builds the settings for a faulty certificate: the provider's context for {@code fault}, its parameters, and
+     * the normal authorities clients trust (so they refuse the certificate). TLS from the first byte.
+     *
+     * @param fault what is to be wrong with the server's certificate
+     * @return the settings
+     * @throws IllegalStateException if no provider is found, or it has no faulty certificates
+     */
+    public static TlsSettings settings(TlsFault fault) {
+        Objects.requireNonNull(fault, "fault");
+        TlsMaterialProvider material = provider();
+        List<X509Certificate> authorities = List.copyOf(material.trustedAuthorities());
+        if (authorities.isEmpty()) {
+            throw new IllegalStateException("the TLS material provider " + material.getClass().getName()
+                    + " names no trusted authority");
+        }
+        SSLContext context;
+        try {
+            context = material.serverContext(fault);
+        } catch (UnsupportedOperationException e) {
+            throw new IllegalStateException("tls(TlsFault) needs a TLS material provider with faulty certificates; "
+                    + material.getClass().getName() + " has none: use " + TLS_ARTIFACT
+                    + " of the same version as the core", e);
+        }
+        if (context == null) {
+            throw new IllegalStateException("the TLS material provider " + material.getClass().getName()
+                    + " returned no context for " + fault);
+        }
+        return TlsSettings.of(context, material.serverParameters(), true, authorities);
     }
 
     private static TlsMaterialProvider find() {

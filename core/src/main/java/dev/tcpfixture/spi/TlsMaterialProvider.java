@@ -28,6 +28,22 @@ public interface TlsMaterialProvider {
     SSLContext serverContext();
 
     /**
+     * Returns an initialized server context whose key manager holds a certificate with the given fault, that a
+     * client trusting only the {@linkplain #trustedAuthorities() trusted authorities} must refuse, as described on
+     * {@link dev.tcpfixture.TlsFault}. Used by {@link dev.tcpfixture.FakeTcpServer.Builder#tls(dev.tcpfixture.TlsFault)}.
+     *
+     * <p>The default throws {@link UnsupportedOperationException}, for providers written before faults existed.
+     *
+     * @param fault what is to be wrong with the server's certificate
+     * @return the server's context
+     * @throws UnsupportedOperationException if this provider has no faulty certificates
+     * @since 0.1
+     */
+    default SSLContext serverContext(dev.tcpfixture.TlsFault fault) {
+        throw new UnsupportedOperationException(getClass().getName() + " provides no faulty certificates");
+    }
+
+    /**
      * Returns the server's parameters: protocols, cipher suites, client authentication. A fresh object each call.
      *
      * @return the server's parameters

@@ -1,10 +1,15 @@
 package dev.tcpfixture.tls.internal;
 
+import dev.tcpfixture.TlsFault;
 import dev.tcpfixture.spi.TlsMaterialProvider;
 import dev.tcpfixture.tls.CertificateAuthority;
+import dev.tcpfixture.tls.CertificateFault;
 import dev.tcpfixture.tls.ServerTls;
 import java.security.cert.X509Certificate;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
@@ -18,6 +23,7 @@ public final class DefaultTlsMaterialProvider implements TlsMaterialProvider {
     private final Object lock = new Object();
     private ServerTls serverTls; // guarded by lock
     private SSLContext context; // guarded by lock
+    private final Map<TlsFault, SSLContext> faultyContexts = new EnumMap<>(TlsFault.class); // guarded by lock
 
     /** Made by {@link java.util.ServiceLoader}. */
     public DefaultTlsMaterialProvider() {
@@ -38,6 +44,38 @@ public final class DefaultTlsMaterialProvider implements TlsMaterialProvider {
         serverTls();
         synchronized (lock) {
             return context;
+        }
+    }
+
+    /**
+     * Returns the context with the shared authority's {@linkplain CertificateAuthority#serverCertificate(
+     * CertificateFault) faulty certificate} for {@code fault}, made on the first call for each fault and reused.
+     */
+    @Override
+    public SSLContext serverContext(TlsFault fault) {
+        Objects.requireNonNull(fault, "fault");
+        ServerTls normal = serverTls();
+        synchronized (lock) {
+            return faultyContexts.computeIfAbsent(fault, key -> normal
+                    .withKey(CertificateAuthority.shared().serverCertificate(certificateFault(key))).newSslContext());
+        }
+    }
+
+    /** The tls module's name for the core's fault. */
+    static CertificateFault certificateFault(TlsFault fault) {
+        switch (fault) {
+            case EXPIRED:
+                return CertificateFault.EXPIRED;
+            case NOT_YET_VALID:
+                return CertificateFault.NOT_YET_VALID;
+            case WRONG_HOST:
+                return CertificateFault.WRONG_HOST;
+            case UNTRUSTED_ISSUER:
+                return CertificateFault.UNTRUSTED_ISSUER;
+            case SELF_SIGNED:
+                return CertificateFault.SELF_SIGNED;
+            default:
+                throw new AssertionError(fault);
         }
     }
 
