@@ -1,6 +1,7 @@
 package dev.tcpfixture.junit;
 
 import dev.tcpfixture.ConnectionMode;
+import dev.tcpfixture.TlsFault;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -145,6 +146,39 @@ public @interface TcpServer {
      * @return {@code true} for a TLS server, as {@link dev.tcpfixture.FakeTcpServer.Builder#tls()}
      */
     boolean tls() default false;
+
+    /**
+     * Returns the fault of the certificate the server presents: set, it makes the server speak TLS from the first
+     * byte, as {@link #tls()} (which it implies and wins over), but with a certificate that a client trusting
+     * {@link dev.tcpfixture.FakeTcpServer#tlsClient()} must refuse. An array only because an annotation cannot
+     * default an enum to none: at most one element, more fails with an
+     * {@link org.junit.jupiter.api.extension.ExtensionConfigurationException ExtensionConfigurationException}
+     * (or {@link org.junit.jupiter.api.extension.ParameterResolutionException ParameterResolutionException} for a
+     * parameter) that names the annotated element. Needs {@code dev.tcpfixture:tcpfixture-tls}, as {@link #tls()}.
+     *
+     * <p>A JDK client (an {@code HttpsURLConnection}, the {@code HttpClient}, or an {@code SSLSocket} with the
+     * endpoint identification algorithm {@code "HTTPS"}) that trusts {@code tlsClient().sslContext()} fails the
+     * handshake with a {@link javax.net.ssl.SSLHandshakeException SSLHandshakeException}, with the messages and
+     * causes given on each {@link TlsFault}:
+     * <ul>
+     *   <li>{@link TlsFault#EXPIRED} and {@link TlsFault#NOT_YET_VALID}: "PKIX path validation failed: ...
+     *   validity check failed", deepest cause a {@link java.security.cert.CertificateExpiredException} or
+     *   {@link java.security.cert.CertificateNotYetValidException};</li>
+     *   <li>{@link TlsFault#WRONG_HOST}: "No subject alternative names matching IP address 127.0.0.1 found" (to
+     *   {@code localhost}: "No subject alternative DNS name matching localhost found."), deepest cause a
+     *   {@link java.security.cert.CertificateException}; a bare {@code SSLSocket} without endpoint identification
+     *   connects;</li>
+     *   <li>{@link TlsFault#UNTRUSTED_ISSUER} and {@link TlsFault#SELF_SIGNED}: "PKIX path building failed: ...
+     *   unable to find valid certification path to requested target", deepest cause a
+     *   {@link java.security.cert.CertPathBuilderException}.</li>
+     * </ul>
+     *
+     * <p>The server records the refused handshake in its transcript ("TLS handshake failed: ..."), as a note.
+     *
+     * @return the certificate's fault, or none (the default) for a correct certificate when the server speaks TLS
+     * @see dev.tcpfixture.FakeTcpServer.Builder#tls(TlsFault)
+     */
+    TlsFault[] tlsFault() default {};
 
     /**
      * Returns how long a step waits for the client at most, as an ISO-8601 duration such as {@code "PT2S"}.

@@ -2,6 +2,7 @@ package dev.tcpfixture.junit.internal;
 
 import dev.tcpfixture.ConnectionMode;
 import dev.tcpfixture.FakeTcpServer;
+import dev.tcpfixture.TlsFault;
 import dev.tcpfixture.internal.Messages;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -149,6 +150,32 @@ public enum ServerOption {
         FakeTcpServer.Builder apply(FakeTcpServer.Builder builder, Object value) {
             return (Boolean) value ? builder.tls() : builder;
         }
+    },
+
+    /**
+     * {@link FakeTcpServer.Builder#tls(TlsFault)}: TLS from the first byte with a faulty certificate of
+     * {@code tcpfixture-tls}. Only an attribute of {@code @TcpServer}, never a configuration parameter; its text is
+     * the names of the elements of the attribute's array, separated by commas, and at most one is allowed. It comes
+     * after {@link #TLS}, so that it wins over {@code tls = true}.
+     */
+    TLS_FAULT("tlsFault", "at most one of " + Arrays.toString(TlsFault.values())) {
+        @Override
+        Object parse(String text) {
+            if (text.contains(",")) {
+                throw new IllegalArgumentException("more than one TlsFault: " + text);
+            }
+            return TlsFault.valueOf(text.trim().toUpperCase(Locale.ROOT));
+        }
+
+        @Override
+        FakeTcpServer.Builder apply(FakeTcpServer.Builder builder, Object value) {
+            return builder.tls((TlsFault) value);
+        }
+
+        @Override
+        boolean configurable() {
+            return false;
+        }
     };
 
     /** The prefix of the configuration parameters: {@value}. */
@@ -201,6 +228,11 @@ public enum ServerOption {
      * @throws IllegalArgumentException if the builder rejects the value
      */
     abstract FakeTcpServer.Builder apply(FakeTcpServer.Builder builder, Object value);
+
+    /** Whether a configuration parameter ({@link #key()}) sets the option; otherwise only an attribute does. */
+    boolean configurable() {
+        return true;
+    }
 
     /** Shows a value in {@code toString()} and messages. */
     String format(Object value) {

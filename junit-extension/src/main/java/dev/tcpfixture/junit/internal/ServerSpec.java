@@ -1,11 +1,14 @@
 package dev.tcpfixture.junit.internal;
 
 import dev.tcpfixture.ConnectionMode;
+import dev.tcpfixture.TlsFault;
 import dev.tcpfixture.junit.TcpServer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * What one {@code @TcpServer} element asks for: its name, whether to verify, and the server options it sets,
@@ -28,6 +31,10 @@ record ServerSpec(String name, boolean verify, boolean ipv6, Map<ServerOption, S
         }
         if (annotation.tls()) {
             options.put(ServerOption.TLS, "true");
+        }
+        if (annotation.tlsFault().length > 0) {
+            options.put(ServerOption.TLS_FAULT, Arrays.stream(annotation.tlsFault()).map(TlsFault::name)
+                    .collect(Collectors.joining(", ")));
         }
         putIfSet(options, ServerOption.STEP_TIMEOUT, annotation.stepTimeout());
         putIfSet(options, ServerOption.CHARSET, annotation.charset());
@@ -73,8 +80,14 @@ record ServerSpec(String name, boolean verify, boolean ipv6, Map<ServerOption, S
         return conflicts;
     }
 
-    /** Returns an attribute as written: {@code lineLimit = 80}, {@code charset = "ISO-8859-1"}. */
+    /**
+     * Returns an attribute as written: {@code lineLimit = 80}, {@code charset = "ISO-8859-1"},
+     * {@code tlsFault = {EXPIRED, WRONG_HOST}}.
+     */
     static String attribute(ServerOption option, String value) {
+        if (option == ServerOption.TLS_FAULT && value.contains(",")) {
+            return option.optionName() + " = {" + value + "}";
+        }
         boolean text = option == ServerOption.STEP_TIMEOUT || option == ServerOption.CHARSET;
         return option.optionName() + " = " + (text ? "\"" + value + "\"" : value);
     }

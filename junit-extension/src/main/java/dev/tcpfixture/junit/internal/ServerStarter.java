@@ -46,6 +46,9 @@ final class ServerStarter {
             }
         }
         for (ServerOption option : ServerOption.values()) {
+            if (!option.configurable()) {
+                continue;
+            }
             Optional<String> text = context.getConfigurationParameter(option.key());
             if (text.isPresent()) {
                 builder = apply(builder, option, text.get(), "Invalid value '" + text.get()
@@ -56,11 +59,14 @@ final class ServerStarter {
         if (spec.ipv6()) {
             builder = builder.ipv6();
         }
-        for (Map.Entry<ServerOption, String> attribute : spec.options().entrySet()) {
+        for (ServerOption option : ServerOption.values()) { // in order: tlsFault after tls
+            String value = spec.options().get(option);
+            if (value == null) {
+                continue;
+            }
             String written = (spec.name().isEmpty() ? "" : "value = \"" + spec.name() + "\", ")
-                    + ServerSpec.attribute(attribute.getKey(), attribute.getValue());
-            builder = apply(builder, attribute.getKey(), attribute.getValue(), "Invalid @TcpServer(" + written
-                    + ") on " + origin);
+                    + ServerSpec.attribute(option, value);
+            builder = apply(builder, option, value, "Invalid @TcpServer(" + written + ") on " + origin);
         }
         return builder;
     }
