@@ -3,6 +3,7 @@ package dev.tcpfixture.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tcpfixture.FakeTcpServer;
+import dev.tcpfixture.TlsFault;
 import dev.tcpfixture.junit.TestKit.UserTests;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,69 @@ class TlsWithoutMaterialTest {
         @Test
         void test(@TcpServer FakeTcpServer server) {
         }
+    }
+
+    @UserTests
+    static class AskingForAFault {
+
+        @Test
+        void test(@TcpServer(tlsFault = TlsFault.EXPIRED) FakeTcpServer server) {
+        }
+    }
+
+    @UserTests
+    static class AskingForTwoFaults {
+
+        @Test
+        void test(@TcpServer(tlsFault = {TlsFault.EXPIRED, TlsFault.WRONG_HOST}) FakeTcpServer server) {
+        }
+    }
+
+    @UserTests
+    static class PlainThenAFault {
+
+        @Test
+        void test(@TcpServer FakeTcpServer first, @TcpServer(tlsFault = TlsFault.WRONG_HOST) FakeTcpServer second) {
+        }
+    }
+
+    @Test
+    void aFaultWithoutTheTlsModuleFailsNamingIt() {
+        EngineExecutionResults results = TestKit.run(AskingForAFault.class);
+
+        assertThat(TestKit.failureOf(results, "test"))
+                .isInstanceOf(ParameterResolutionException.class)
+                .cause().isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessageContaining("Invalid @TcpServer(tlsFault = EXPIRED)")
+                .hasMessageContaining("dev.tcpfixture:tcpfixture-tls");
+    }
+
+    @Test
+    void moreThanOneFaultFailsNamingTheElement() {
+        EngineExecutionResults results = TestKit.run(AskingForTwoFaults.class);
+
+        assertThat(TestKit.failureOf(results, "test"))
+                .isInstanceOf(ParameterResolutionException.class)
+                .cause().isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessageContaining("Invalid @TcpServer(tlsFault = {EXPIRED, WRONG_HOST}) on parameter [")
+                .hasMessageContaining("AskingForTwoFaults.test(")
+                .hasMessageContaining("expected at most one of [EXPIRED, NOT_YET_VALID, WRONG_HOST, "
+                        + "UNTRUSTED_ISSUER, SELF_SIGNED]");
+    }
+
+    @Test
+    void aFaultOnAServerCreatedWithoutOneIsAConflict() {
+        EngineExecutionResults results = TestKit.run(PlainThenAFault.class);
+
+        assertThat(TestKit.failureOf(results, "test"))
+                .isInstanceOf(ParameterResolutionException.class)
+                .hasMessageContaining("asks for tlsFault = WRONG_HOST, but it was created with the default tlsFault");
+    }
+
+    @Test
+    void theFaultIsNoConfigurationParameter() {
+        TestKit.run(Map.of("tcpfixture.server.tlsFault", "EXPIRED"), Plain.class).testEvents()
+                .assertStatistics(stats -> stats.started(1).succeeded(1));
     }
 
     @Test
