@@ -23,7 +23,7 @@ final class ConnectionClasses {
         Class<?>[] classes = {ConnectionRecorder.class, TranscriptEvent.class, Session.class, ConnectionState.class,
             ConnectionState.Phase.class, ChannelWaiter.class, RecordedInput.class, PacedOutput.class,
             StepSettings.class, Delivery.Whole.class, ConnectionWorker.class, ConnectionEndedException.class,
-            SendTimeoutException.class, Deadlines.class, Durations.class, Messages.class, java.time.Instant.class};
+            SendTimeoutException.class, Deadlines.class, Messages.class, java.time.Instant.class};
         for (Class<?> type : classes) {
             try {
                 Class.forName(type.getName(), true, type.getClassLoader());

@@ -251,7 +251,7 @@ final class ConnectionRecorder implements RecordedConnection {
     @Override
     public boolean awaitClosed(Duration timeout) throws InterruptedException {
         requireNotNegative(timeout);
-        return ended.await(Durations.nanos(timeout), TimeUnit.NANOSECONDS);
+        return ended.await(Deadlines.nanos(timeout), TimeUnit.NANOSECONDS);
     }
 
     @Override

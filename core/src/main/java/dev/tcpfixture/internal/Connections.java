@@ -201,7 +201,7 @@ final class Connections implements ServerPort.Listener {
     // ---- queries ----
 
     RecordedConnection take(Duration timeout) throws InterruptedException {
-        return untaken.poll(Durations.nanos(timeout), TimeUnit.NANOSECONDS);
+        return untaken.poll(Deadlines.nanos(timeout), TimeUnit.NANOSECONDS);
     }
 
     List<RecordedConnection> all() {

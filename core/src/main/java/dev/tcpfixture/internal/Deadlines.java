@@ -3,8 +3,9 @@ package dev.tcpfixture.internal;
 import java.time.Duration;
 
 /**
- * Deadlines in {@link System#nanoTime()} terms, saturated so that a timeout of {@code Duration.ofDays(10_000)}
- * or more means "no deadline" instead of overflowing.
+ * Deadlines in {@link System#nanoTime()} terms, and durations in nanoseconds, saturated so that a timeout of
+ * {@code Duration.ofDays(10_000)} or {@code Duration.ofSeconds(Long.MAX_VALUE)} means "no deadline" instead of
+ * overflowing. Messages show durations through {@link Messages#duration}.
  */
 final class Deadlines {
 
@@ -14,9 +15,21 @@ final class Deadlines {
     private Deadlines() {
     }
 
+    /**
+     * Returns the duration in nanoseconds, or {@link Long#MAX_VALUE} ({@link Long#MIN_VALUE}) if it is longer
+     * (more negative) than that.
+     */
+    static long nanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return duration.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+
     /** Returns the deadline {@code timeout} from now, or {@link #NONE} if that is beyond the clock's range. */
     static long after(Duration timeout) {
-        long nanos = Durations.nanos(timeout);
+        long nanos = nanos(timeout);
         long now = System.nanoTime();
         return nanos >= Long.MAX_VALUE / 2 ? NONE : now + nanos;
     }

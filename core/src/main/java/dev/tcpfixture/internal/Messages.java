@@ -225,7 +225,7 @@ public final class Messages {
      * @return the duration for a message
      */
     public static String duration(Duration duration) {
-        long nanos = Durations.nanos(duration);
+        long nanos = Deadlines.nanos(duration);
         if (nanos == Long.MAX_VALUE) {
             return "forever";
         }

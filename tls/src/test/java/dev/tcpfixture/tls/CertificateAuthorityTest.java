@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.bouncycastle.asn1.x509.Extension;
 import org.junit.jupiter.api.Test;
 
 /** What the certificates hold: names, keys, extensions, validity, and who signed them. */
@@ -46,10 +47,10 @@ class CertificateAuthorityTest {
         assertThat(ca.getIssuerX500Principal()).isEqualTo(ca.getSubjectX500Principal());
         ca.verify(ca.getPublicKey());
         assertThat(ca.getBasicConstraints()).as("CA with no path length limit").isEqualTo(Integer.MAX_VALUE);
-        assertThat(ca.getCriticalExtensionOIDs()).contains("2.5.29.19", "2.5.29.15"); // basic constraints, key usage
+        assertThat(ca.getCriticalExtensionOIDs()).contains(Extension.basicConstraints.getId(), Extension.keyUsage.getId());
         assertThat(ca.getKeyUsage()[5]).as("keyCertSign").isTrue();
         assertThat(ca.getKeyUsage()[0]).as("digitalSignature").isFalse();
-        assertThat(ca.getExtensionValue("2.5.29.14")).as("subject key identifier").isNotNull();
+        assertThat(ca.getExtensionValue(Extension.subjectKeyIdentifier.getId())).as("subject key identifier").isNotNull();
         assertP256(ca);
         assertThat(ca.getSigAlgName()).isEqualTo("SHA256withECDSA");
         assertThat(ca.getVersion()).isEqualTo(3);
@@ -72,7 +73,7 @@ class CertificateAuthorityTest {
         assertThat(leaf.getBasicConstraints()).as("not a CA").isEqualTo(-1);
         assertThat(leaf.getKeyUsage()[0]).as("digitalSignature").isTrue();
         assertThat(leaf.getKeyUsage()[5]).as("keyCertSign").isFalse();
-        assertThat(leaf.getExtensionValue("2.5.29.35")).as("authority key identifier")
+        assertThat(leaf.getExtensionValue(Extension.authorityKeyIdentifier.getId())).as("authority key identifier")
                 .isNotNull()
                 .endsWith(keyIdentifier(authority.certificate()));
         assertP256(leaf);
@@ -83,11 +84,11 @@ class CertificateAuthorityTest {
 
     @Test
     void serverCertificateForOtherNamesTellsIpAddressesFromDnsNames() throws Exception {
-        CertifiedKey custom = authority.serverCertificate("db.test", "10.1.2.3", "fe80::1");
+        CertifiedKey custom = authority.serverCertificate("db.test", "127.0.0.2", "::1");
 
         assertThat(custom.certificate().getSubjectX500Principal().getName()).isEqualTo("CN=db.test");
         assertThat(subjectAlternativeNames(custom.certificate()))
-                .containsExactly(List.of(DNS, "db.test"), List.of(IP, "10.1.2.3"), List.of(IP, "fe80:0:0:0:0:0:0:1"));
+                .containsExactly(List.of(DNS, "db.test"), List.of(IP, "127.0.0.2"), List.of(IP, "0:0:0:0:0:0:0:1"));
         custom.certificate().verify(authority.certificate().getPublicKey());
         assertThat(authority.serverCertificate("db.test")).as("a new certificate each call").isNotEqualTo(custom);
     }
@@ -247,7 +248,7 @@ class CertificateAuthorityTest {
 
     /** The last 20 bytes of the subject key identifier extension: the SHA-1 key identifier itself. */
     private static byte[] keyIdentifier(X509Certificate certificate) {
-        byte[] extension = certificate.getExtensionValue("2.5.29.14");
+        byte[] extension = certificate.getExtensionValue(Extension.subjectKeyIdentifier.getId());
         return java.util.Arrays.copyOfRange(extension, extension.length - 20, extension.length);
     }
 }
