@@ -1,6 +1,8 @@
 package dev.tcpfixture.internal;
 
 import java.io.IOException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -57,8 +59,8 @@ final class ChannelWaiter {
             }
             selector.select(Deadlines.remainingMillis(deadline));
             selector.selectedKeys().clear();
-        } catch (ClosedSelectorException | java.nio.channels.CancelledKeyException e) {
-            throw new java.nio.channels.ClosedChannelException();
+        } catch (ClosedSelectorException | CancelledKeyException e) {
+            throw new ClosedChannelException();
         }
     }
 

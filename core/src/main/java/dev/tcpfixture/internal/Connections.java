@@ -15,7 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -97,18 +96,7 @@ final class Connections implements ServerPort.Listener {
         synchronized (records) {
             records.add(recorder);
         }
-        List<Step> steps = mode.script();
-        if (steps == null) {
-            QueuedScript queued = scripts.poll();
-            steps = queued != null ? queued.steps() : defaultScript;
-            if (settings.tls() != null && settings.tls().fromStart()
-                    && (steps.isEmpty() || !steps.get(0).replacesHandshake())) {
-                List<Step> withHandshake = new java.util.ArrayList<>(steps.size() + 1);
-                withHandshake.add(Steps.tlsHandshake());
-                withHandshake.addAll(steps);
-                steps = withHandshake;
-            }
-        }
+        List<Step> steps = scriptFor(mode);
         Session session = new Session(channel, recorder, settings, shutdown, changes);
         registration.lock();
         try {
@@ -130,6 +118,28 @@ final class Connections implements ServerPort.Listener {
         }
         untaken.add(recorder);
         changes.signal();
+    }
+
+    /**
+     * Returns what an accepted connection runs: its mode's script, or else the next queued script (the default
+     * script once the queue is empty), after the TLS handshake on a server that speaks TLS from the first byte,
+     * unless the script replaces the handshake with a handshake fault.
+     */
+    private List<Step> scriptFor(ModeBehaviour mode) {
+        List<Step> steps = mode.script();
+        if (steps != null) {
+            return steps;
+        }
+        QueuedScript queued = scripts.poll();
+        steps = queued != null ? queued.steps() : defaultScript;
+        if (settings.tls() == null || !settings.tls().fromStart()
+                || !steps.isEmpty() && steps.get(0).replacesHandshake()) {
+            return steps;
+        }
+        List<Step> withHandshake = new ArrayList<>(steps.size() + 1);
+        withHandshake.add(Steps.tlsHandshake());
+        withHandshake.addAll(steps);
+        return withHandshake;
     }
 
     /** Records a failure to accept as a failure of the server; the server goes on accepting. */

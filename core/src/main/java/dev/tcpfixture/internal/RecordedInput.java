@@ -8,8 +8,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
-import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 
 /**
@@ -510,7 +510,7 @@ final class RecordedInput {
                 arrivals++;
                 return true;
             }
-            java.nio.ByteBuffer plain = tls.plaintext();
+            ByteBuffer plain = tls.plaintext();
             int count = plain.remaining();
             if (count > 0) {
                 if (buffer.length - end < count) {

@@ -5,10 +5,12 @@ import dev.tcpfixture.internal.ConnectionEndedException.Reason;
 import dev.tcpfixture.internal.ConnectionState.Phase;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 
@@ -148,7 +150,7 @@ public final class Session implements RecordedInput.Ending {
      * Runs {@code wait} with the connection counted as waiting for the server, so that a step that waits for the
      * server to be quiet (a call of {@code verify()} from a handler) does not keep it busy itself.
      */
-    <T> T whileAwaitingServer(java.util.function.Supplier<T> wait) {
+    <T> T whileAwaitingServer(Supplier<T> wait) {
         state.moveToLocked(Phase.AWAITING_SERVER);
         try {
             return wait.get();
@@ -242,7 +244,7 @@ public final class Session implements RecordedInput.Ending {
 
     /** Wraps plaintext into records and writes them; records the plaintext of each record once it is written. */
     private void writeTls(byte[] data, int offset, int length) throws IOException {
-        java.nio.ByteBuffer source = java.nio.ByteBuffer.wrap(data, offset, length);
+        ByteBuffer source = ByteBuffer.wrap(data, offset, length);
         Duration timeout = stepTimeout();
         long deadline = deadlineAfter(timeout);
         while (source.hasRemaining()) {
