@@ -1,5 +1,6 @@
 package dev.tcpfixture;
 
+import dev.tcpfixture.internal.RecordedScripts;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -171,4 +172,24 @@ public interface RecordedConnection {
      * @return the transcript
      */
     String transcript();
+
+    /**
+     * Returns the server's side of this conversation as a script, to replay it without the server that took
+     * part (for example after recording through a proxy): what the server sent becomes send steps, what the
+     * client sent expect steps, in the order they happened; the server's close, reset and half-close become
+     * {@link Script#close()}, {@link Script#reset()} and {@link Script#shutdownOutput()} (a close after the
+     * client's needs no step: a script ends that way). Bytes that are text in the server's charset become
+     * {@link Script#sendLine(String) sendLine} and {@link Script#expectLine(String) expectLine} steps where they
+     * end with a line ending ({@link Script#withLineEnding(String) withLineEnding} where it is not
+     * {@code \r\n}), text where they do not; other bytes stay bytes. Consecutive bytes of one direction are
+     * taken together, however they came. Pauses are not kept. Save the script with {@link Script#save}, edit it,
+     * loosen it with {@link Script#withLinesMatching(String)}.
+     *
+     * @return the script of the conversation so far; call it once the connection is closed for all of it
+     * @throws IllegalStateException if the recording is truncated (the recording limit was reached), so that
+     *     no exact script can be made of it; the message says how to raise the limit
+     */
+    default Script toScript() {
+        return RecordedScripts.toScript(this);
+    }
 }

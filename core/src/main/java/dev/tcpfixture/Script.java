@@ -1,8 +1,18 @@
 package dev.tcpfixture;
 
 import dev.tcpfixture.internal.Messages;
+import dev.tcpfixture.internal.ScriptText;
 import dev.tcpfixture.internal.Step;
+import dev.tcpfixture.internal.StepForm;
+import dev.tcpfixture.internal.StepForm.Kind;
 import dev.tcpfixture.internal.Steps;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -37,16 +47,18 @@ import java.util.regex.Pattern;
  */
 public final class Script {
 
-    private static final Script EMPTY = new Script(null, null);
+    private static final Script EMPTY = new Script(null, null, null);
 
     private final Script previous; // the script this one extends by one step; null for the empty script
     private final Step last; // null for the empty script
+    private final StepForm form; // what the last step is as data, for the text form; null for the empty script
     private final int size;
     private volatile List<Step> steps; // made from the chain when first needed
 
-    private Script(Script previous, Step last) {
+    private Script(Script previous, Step last, StepForm form) {
         this.previous = previous;
         this.last = last;
+        this.form = form;
         this.size = previous == null ? 0 : previous.size + 1;
     }
 
@@ -60,11 +72,15 @@ public final class Script {
     }
 
     private Script then(Step step) {
+        return then(step, null); // a step without a text form
+    }
+
+    private Script then(Step step, StepForm form) {
         if (last != null && last.isFinal()) {
             throw new IllegalStateException("no step can follow \"" + last.description()
                     + "\"; it ends the conversation");
         }
-        return new Script(this, step); // shares every step before: no copy
+        return new Script(this, step, form); // shares every step before: no copy
     }
 
     // ---- sending ----
@@ -77,7 +93,8 @@ public final class Script {
      */
     public Script send(byte[] data) {
         Objects.requireNonNull(data, "data");
-        return then(Steps.send(data));
+        byte[] copy = data.clone();
+        return then(Steps.sendCopied(copy), StepForm.of(Kind.SEND_BYTES, copy));
     }
 
     /**
@@ -88,7 +105,7 @@ public final class Script {
      */
     public Script send(String text) {
         Objects.requireNonNull(text, "text");
-        return then(Steps.sendText(text));
+        return then(Steps.sendText(text), StepForm.of(Kind.SEND_TEXT, text));
     }
 
     /**
@@ -100,7 +117,7 @@ public final class Script {
      */
     public Script sendLine(String line) {
         Objects.requireNonNull(line, "line");
-        return then(Steps.sendLine(line));
+        return then(Steps.sendLine(line), StepForm.of(Kind.SEND_LINE, line));
     }
 
     /**
@@ -113,7 +130,7 @@ public final class Script {
      */
     public Script sendRandomBytes(int count, long seed) {
         requireNotNegative(count, "count");
-        return then(Steps.sendRandomBytes(count, seed));
+        return then(Steps.sendRandomBytes(count, seed), StepForm.of(Kind.SEND_RANDOM, count, seed));
     }
 
     // ---- expecting ----
@@ -126,7 +143,8 @@ public final class Script {
      */
     public Script expect(byte[] expected) {
         Objects.requireNonNull(expected, "expected");
-        return then(Steps.expectBytes(expected));
+        byte[] copy = expected.clone();
+        return then(Steps.expectBytesCopied(copy), StepForm.of(Kind.EXPECT_BYTES, copy));
     }
 
     /**
@@ -138,7 +156,7 @@ public final class Script {
      */
     public Script expect(String expected) {
         Objects.requireNonNull(expected, "expected");
-        return then(Steps.expectText(expected));
+        return then(Steps.expectText(expected), StepForm.of(Kind.EXPECT_TEXT, expected));
     }
 
     /**
@@ -156,7 +174,7 @@ public final class Script {
      */
     public Script expectLine(String expected) {
         Objects.requireNonNull(expected, "expected");
-        return then(Steps.expectLine(expected));
+        return then(Steps.expectLine(expected), StepForm.of(Kind.EXPECT_LINE, expected));
     }
 
     /**
@@ -169,7 +187,7 @@ public final class Script {
     public Script expectLine(Predicate<String> condition, String description) {
         Objects.requireNonNull(condition, "condition");
         Objects.requireNonNull(description, "description");
-        return then(Steps.expectLine(condition, description));
+        return then(Steps.expectLine(condition, description), StepForm.CODE);
     }
 
     /**
@@ -181,7 +199,8 @@ public final class Script {
      */
     public Script expectLineMatching(String regex) {
         Pattern pattern = Pattern.compile(regex);
-        return then(Steps.expectLine(line -> pattern.matcher(line).matches(), "matches /" + regex + "/"));
+        return then(Steps.expectLine(line -> pattern.matcher(line).matches(), "matches /" + regex + "/"),
+                StepForm.of(Kind.EXPECT_LINE_MATCHING, regex));
     }
 
     /**
@@ -190,7 +209,7 @@ public final class Script {
      * @return the script with this step added
      */
     public Script skipLine() {
-        return then(Steps.skipLine());
+        return then(Steps.skipLine(), StepForm.of(Kind.SKIP_LINE));
     }
 
     /**
@@ -204,7 +223,7 @@ public final class Script {
      */
     public Script skipLinesThrough(String line) {
         Objects.requireNonNull(line, "line");
-        return then(Steps.skipLinesThrough(line));
+        return then(Steps.skipLinesThrough(line), StepForm.of(Kind.SKIP_LINES_THROUGH, line));
     }
 
     /**
@@ -215,7 +234,7 @@ public final class Script {
      */
     public Script skipBytes(long count) {
         requireNotNegative(count, "count");
-        return then(Steps.skipBytes(count));
+        return then(Steps.skipBytes(count), StepForm.of(Kind.SKIP_BYTES, count));
     }
 
     // ---- time and custom code ----
@@ -228,7 +247,7 @@ public final class Script {
      * @throws IllegalArgumentException if {@code duration} is zero or negative
      */
     public Script pause(Duration duration) {
-        return then(Steps.pause(requirePositive(duration, "duration")));
+        return then(Steps.pause(requirePositive(duration, "duration")), StepForm.of(Kind.PAUSE, duration));
     }
 
     /**
@@ -240,7 +259,7 @@ public final class Script {
      */
     public Script answerLines(Function<String, String> responder) {
         Objects.requireNonNull(responder, "responder");
-        return then(Steps.answerLines(responder));
+        return then(Steps.answerLines(responder), StepForm.CODE);
     }
 
     /**
@@ -249,7 +268,7 @@ public final class Script {
      * @return the script with this step added
      */
     public Script echo() {
-        return then(Steps.echo());
+        return then(Steps.echo(), StepForm.of(Kind.ECHO));
     }
 
     /**
@@ -279,7 +298,7 @@ public final class Script {
     public Script handle(String description, ConnectionHandler handler) {
         Objects.requireNonNull(description, "description");
         Objects.requireNonNull(handler, "handler");
-        return then(Steps.handle(description, handler));
+        return then(Steps.handle(description, handler), StepForm.CODE);
     }
 
     // ---- delivery faults ----
@@ -295,7 +314,8 @@ public final class Script {
      */
     public Script drip(int chunkSize, Duration interval) {
         requirePositive(chunkSize, "chunkSize");
-        return then(Steps.drip(chunkSize, requirePositive(interval, "interval")));
+        return then(Steps.drip(chunkSize, requirePositive(interval, "interval")),
+                StepForm.of(Kind.DRIP, chunkSize, interval));
     }
 
     /**
@@ -312,7 +332,7 @@ public final class Script {
         for (int size : sizes) {
             requirePositive(size, "fragment size");
         }
-        return then(Steps.fragment(sizes));
+        return then(Steps.fragment(sizes), StepForm.of(Kind.FRAGMENT, sizes.clone()));
     }
 
     /**
@@ -321,7 +341,7 @@ public final class Script {
      * @return the script with this step added
      */
     public Script deliverWhole() {
-        return then(Steps.deliverWhole());
+        return then(Steps.deliverWhole(), StepForm.of(Kind.DELIVER_WHOLE));
     }
 
     /**
@@ -333,7 +353,7 @@ public final class Script {
      */
     public Script closeAfterSending(long byteCount) {
         requireNotNegative(byteCount, "byteCount");
-        return then(Steps.closeAfterSending(byteCount));
+        return then(Steps.closeAfterSending(byteCount), StepForm.of(Kind.CLOSE_AFTER_SENDING, byteCount));
     }
 
     // ---- settings ----
@@ -346,7 +366,7 @@ public final class Script {
      */
     public Script withLineEnding(String lineEnding) {
         Objects.requireNonNull(lineEnding, "lineEnding");
-        return then(Steps.lineEnding(lineEnding));
+        return then(Steps.lineEnding(lineEnding), StepForm.of(Kind.LINE_ENDING, lineEnding));
     }
 
     /**
@@ -357,7 +377,7 @@ public final class Script {
      * @throws IllegalArgumentException if {@code timeout} is zero or negative
      */
     public Script withStepTimeout(Duration timeout) {
-        return then(Steps.stepTimeout(requirePositive(timeout, "timeout")));
+        return then(Steps.stepTimeout(requirePositive(timeout, "timeout")), StepForm.of(Kind.STEP_TIMEOUT, timeout));
     }
 
     // ---- ending ----
@@ -369,7 +389,7 @@ public final class Script {
      * @return the script with this step added
      */
     public Script shutdownOutput() {
-        return then(Steps.shutdownOutput());
+        return then(Steps.shutdownOutput(), StepForm.of(Kind.SHUTDOWN_OUTPUT));
     }
 
     /**
@@ -384,7 +404,7 @@ public final class Script {
      * @return the script with this step added
      */
     public Script startTls() {
-        return then(Steps.startTls());
+        return then(Steps.startTls(), StepForm.of(Kind.START_TLS));
     }
 
     /**
@@ -393,7 +413,7 @@ public final class Script {
      * @return the script with this step added
      */
     public Script close() {
-        return then(Steps.close());
+        return then(Steps.close(), StepForm.of(Kind.CLOSE));
     }
 
     /**
@@ -410,7 +430,7 @@ public final class Script {
      * @return the script with this step added
      */
     public Script reset() {
-        return then(Steps.reset());
+        return then(Steps.reset(), StepForm.of(Kind.RESET));
     }
 
     /**
@@ -420,7 +440,7 @@ public final class Script {
      * @return the script with this step added
      */
     public Script stall() {
-        return then(Steps.stall());
+        return then(Steps.stall(), StepForm.of(Kind.STALL));
     }
 
     /**
@@ -444,7 +464,7 @@ public final class Script {
      * @return the script with this step added
      */
     public Script tlsStall() {
-        return then(Steps.tlsStall());
+        return then(Steps.tlsStall(), StepForm.of(Kind.TLS_STALL));
     }
 
     /**
@@ -463,7 +483,7 @@ public final class Script {
      */
     public Script plaintextReply(String reply) {
         Objects.requireNonNull(reply, "reply");
-        return then(Steps.plaintextReply(reply));
+        return then(Steps.plaintextReply(reply), StepForm.of(Kind.PLAINTEXT_REPLY, reply));
     }
 
     /**
@@ -478,7 +498,7 @@ public final class Script {
      * @return the script with this step added
      */
     public Script resetDuringHandshake() {
-        return then(Steps.resetDuringHandshake());
+        return then(Steps.resetDuringHandshake(), StepForm.of(Kind.RESET_DURING_HANDSHAKE));
     }
 
     /**
@@ -541,5 +561,158 @@ public final class Script {
             throw new IllegalArgumentException(name + " must be positive, was " + Messages.duration(value));
         }
         return value;
+    }
+
+    // ---- text form: record, save, edit, load ----
+
+    /**
+     * Returns the script as text, one step per line, in the words of a transcript: what {@link #save(Path)}
+     * writes and {@link #parse(String)} reads back to the same steps.
+     *
+     * <pre>
+     * # tcpfixture script: one step per line (see Script.parse)
+     * server&gt; line "220 mail.test ESMTP"
+     * client&gt; line matching /HELO [a-z.]+/
+     * server&gt; "250 Hello\r\n"
+     * close
+     * </pre>
+     *
+     * @return the text, whatever the size of the payloads: each step is one line
+     * @throws IllegalStateException if a step runs code ({@link #handle(ConnectionHandler) handle(...)},
+     *     {@link #answerLines(Function) answerLines(...)}, {@link #expectLine(Predicate, String) expectLine(Predicate,
+     *     ...)}), naming it
+     */
+    public String format() {
+        return ScriptText.format(steps(), forms());
+    }
+
+    /**
+     * Writes the script to a file as {@link #format()} does, in UTF-8, in one write to a file beside it that
+     * then replaces {@code file} (atomically where the file system can).
+     *
+     * @param file the file to write
+     * @throws IOException if the file cannot be written
+     * @throws IllegalStateException if a step runs code, naming it
+     */
+    public void save(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        String text = format();
+        Path absolute = file.toAbsolutePath();
+        Path temporary = Files.createTempFile(absolute.getParent(), absolute.getFileName().toString(), ".tmp");
+        try {
+            Files.writeString(temporary, text, StandardCharsets.UTF_8);
+            try {
+                Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    /**
+     * Reads a script from its text form, one step per line (the format of {@link #format()}):
+     *
+     * <table>
+     * <caption>Steps</caption>
+     * <tr><td>{@code server> "\x00\x01ok\r\n"}</td><td>{@link #send(byte[])}: bytes as in a transcript</td></tr>
+     * <tr><td>{@code server> text "..."} / {@code line "..."}</td><td>{@link #send(String)} /
+     *     {@link #sendLine(String)}</td></tr>
+     * <tr><td>{@code server> random 100 bytes seed 42}</td><td>{@link #sendRandomBytes(int, long)}</td></tr>
+     * <tr><td>{@code client> "..."} / {@code text "..."} / {@code line "..."}</td><td>{@link #expect(byte[])} /
+     *     {@link #expect(String)} / {@link #expectLine(String)}</td></tr>
+     * <tr><td>{@code client> line matching /HELO \w+/}</td><td>{@link #expectLineMatching(String)}: the
+     *     expression between the first and the last slash, as is</td></tr>
+     * <tr><td>{@code client> skip line} / {@code skip lines through ""} / {@code skip 16 bytes}</td>
+     *     <td>{@link #skipLine()} / {@link #skipLinesThrough(String)} / {@link #skipBytes(long)}</td></tr>
+     * <tr><td>{@code pause 250 ms}, {@code step timeout 2 s}</td><td>{@link #pause(Duration)},
+     *     {@link #withStepTimeout(Duration)}: units ns, us, ms, s, min, h</td></tr>
+     * <tr><td>{@code drip 1 byte every 10 ms}, {@code fragment 1 2 3}, {@code deliver whole},
+     *     {@code close after sending 10 bytes}</td><td>the delivery faults</td></tr>
+     * <tr><td>{@code line ending "\n"}, {@code shutdown output}, {@code start tls}, {@code echo},
+     *     {@code close}, {@code reset}, {@code stall}, {@code tls stall}, {@code plaintext reply "..."},
+     *     {@code reset during handshake}</td><td>the steps of the same names</td></tr>
+     * </table>
+     *
+     * <p>Bytes between quotes are printable ASCII and the escapes {@code \r \n \t \" \\ \xNN}; text between
+     * quotes is characters, with the same escapes ({@code \xNN} below {@code \x80} only) and
+     * {@code \}{@code uNNNN}. A line starting with {@code #} is a comment, and so is the rest of a line after a
+     * step, a blank and {@code #}; blank lines are ignored; a time stamp such as {@code +0.012s} at the start of
+     * a line is ignored, so that lines copied from a transcript read as steps.
+     *
+     * @param text the text
+     * @return the script
+     * @throws IllegalArgumentException if a line is not a step, with its number and text
+     */
+    public static Script parse(String text) {
+        Objects.requireNonNull(text, "text");
+        return ScriptText.parse(text, "script text");
+    }
+
+    /**
+     * Reads a script from a UTF-8 file in the format of {@link #parse(String)}.
+     *
+     * @param file the file
+     * @return the script
+     * @throws IOException if the file cannot be read
+     * @throws IllegalArgumentException if a line is not a step (with the file's name, the line's number and
+     *     text), or the file is not UTF-8
+     */
+    public static Script load(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("Expected a script in UTF-8 text, but " + file + " is not UTF-8", e);
+        }
+        return ScriptText.parse(text, file.toString());
+    }
+
+    /**
+     * Returns this script with every {@link #expectLine(String) expectLine} step whose line matches
+     * {@code regex} as a whole turned into {@link #expectLineMatching(String) expectLineMatching(regex)}: for a
+     * recorded conversation, a line that changes from run to run (a time stamp, a session id) then passes
+     * whatever its value. For example {@code recorded.withLinesMatching("HELO client-\\d+")}.
+     *
+     * @param regex the regular expression, which the recorded lines to loosen match and the client's lines must
+     *     match
+     * @return a new script; this one is unchanged
+     * @throws java.util.regex.PatternSyntaxException if the expression is not valid
+     * @throws IllegalArgumentException if no {@code expectLine} step of the script matches it (a mistake, most
+     *     likely)
+     */
+    public Script withLinesMatching(String regex) {
+        Pattern pattern = Pattern.compile(regex);
+        List<Step> all = steps();
+        List<StepForm> forms = forms();
+        Script result = EMPTY;
+        boolean changed = false;
+        for (int i = 0; i < all.size(); i++) {
+            StepForm form = forms.get(i);
+            if (form != null && form.kind() == Kind.EXPECT_LINE && pattern.matcher((String) form.first()).matches()) {
+                result = result.expectLineMatching(regex);
+                changed = true;
+            } else {
+                result = result.then(all.get(i), form);
+            }
+        }
+        if (!changed) {
+            throw new IllegalArgumentException("Expected an expectLine step whose line matches /" + regex
+                    + "/, but none does: " + this);
+        }
+        return result;
+    }
+
+    /** Returns the forms of the steps in order: what each is as data, {@code null} for one without a form. */
+    private List<StepForm> forms() {
+        StepForm[] all = new StepForm[size];
+        Script script = this;
+        for (int i = size - 1; i >= 0; i--) {
+            all[i] = script.form;
+            script = script.previous;
+        }
+        return java.util.Arrays.asList(all);
     }
 }

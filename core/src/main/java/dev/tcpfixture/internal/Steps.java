@@ -721,4 +721,27 @@ public final class Steps {
             super(cause);
         }
     }
+
+    // ---- steps on arrays the caller copied already: a script keeps the same copy in its text form ----
+
+    /**
+     * Sends bytes, without copying them: the caller made {@code copy} and never changes it.
+     *
+     * @param copy the bytes
+     * @return the step
+     */
+    public static Step sendCopied(byte[] copy) {
+        return new Simple("send " + Messages.count(copy.length, "byte", "bytes") + " " + Messages.quote(copy),
+                new Send(copy, null, false));
+    }
+
+    /**
+     * Expects exactly these bytes next, without copying them: the caller made {@code copy} and never changes it.
+     *
+     * @param copy the bytes
+     * @return the step
+     */
+    public static Step expectBytesCopied(byte[] copy) {
+        return expectExactly("bytes " + Messages.quote(copy), copy, null);
+    }
 }

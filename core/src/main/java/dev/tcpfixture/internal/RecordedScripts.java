@@ -1,0 +1,206 @@
+package dev.tcpfixture.internal;
+
+import dev.tcpfixture.RecordedConnection;
+import dev.tcpfixture.Script;
+import dev.tcpfixture.TranscriptEvent;
+import dev.tcpfixture.TranscriptEvent.Kind;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Turns a recorded conversation into the server's side of it as a {@link Script}: what the server sent becomes
+ * send steps and what the client sent expect steps, in the order of the events; the server's close, reset and
+ * half-close become the matching steps. Bytes that are text in the connection's charset become lines
+ * ({@code sendLine}, {@code expectLine}) where they end with a line ending, text where they do not; other bytes
+ * stay bytes. Consecutive data events of one direction are one turn: their bytes are taken together.
+ */
+public final class RecordedScripts {
+
+    private static final String CRLF = "\r\n";
+
+    private RecordedScripts() {
+    }
+
+    /**
+     * Makes the script of a recorded connection.
+     *
+     * @param connection the recording
+     * @return the server's side of the conversation
+     * @throws IllegalStateException if the recording is not complete (the recording limit or the event limit
+     *     was reached), so that no exact script can be made of it
+     */
+    public static Script toScript(RecordedConnection connection) {
+        List<TranscriptEvent> events = connection.events();
+        requireComplete(connection, events);
+        Charset charset = connection instanceof ConnectionRecorder recorder ? recorder.charset()
+                : StandardCharsets.UTF_8;
+        Builder builder = new Builder(charset);
+        boolean clientClosed = false;
+        boolean dataSeen = false;
+        for (TranscriptEvent event : events) {
+            switch (event.kind()) {
+                case RECEIVED, SENT -> {
+                    builder.data(event.kind(), event.data());
+                    dataSeen = true;
+                }
+                case CLIENT_CLOSED, CLIENT_RESET -> clientClosed = true;
+                case SERVER_HALF_CLOSED -> builder.flush().add(builder.script.shutdownOutput());
+                case SERVER_CLOSED -> {
+                    // after the client's close, a script without a last step does the same: it closes then
+                    return clientClosed ? builder.flush().script : builder.flush().script.close();
+                }
+                case SERVER_RESET -> {
+                    return builder.flush().script.reset();
+                }
+                case NOTE -> {
+                    // the handshake of startTls() in the middle of a conversation; at its start, the server
+                    // speaks TLS from the first byte and runs no step for it
+                    if (dataSeen && event.detail().startsWith("TLS handshake: ")) {
+                        builder.flush().add(builder.script.startTls());
+                    }
+                }
+                default -> {
+                    // accepted, failures: not the server's doing
+                }
+            }
+        }
+        return builder.flush().script;
+    }
+
+    private static void requireComplete(RecordedConnection connection, List<TranscriptEvent> events) {
+        long received = 0;
+        long sent = 0;
+        for (TranscriptEvent event : events) {
+            if (event.kind() == Kind.RECEIVED) {
+                received += event.data().length;
+            } else if (event.kind() == Kind.SENT) {
+                sent += event.data().length;
+            }
+        }
+        String direction = null;
+        long total = 0;
+        long listed = 0;
+        if (received < connection.receivedByteCount()) {
+            direction = "the client sent ";
+            total = connection.receivedByteCount();
+            listed = received;
+        } else if (sent < connection.sentByteCount()) {
+            direction = "the server sent ";
+            total = connection.sentByteCount();
+            listed = sent;
+        }
+        if (direction == null) {
+            return;
+        }
+        boolean eventLimit = direction.startsWith("the client") ? connection.received().length > received
+                : connection.sent().length > sent;
+        throw new IllegalStateException("Expected a complete recording to make a script of, but the recording of "
+                + "connection #" + connection.id() + " is truncated: " + direction
+                + Messages.count(total, "byte", "bytes") + ", of which " + listed + " are in its events"
+                + (eventLimit ? " (the limit of " + ConnectionRecorder.MAX_DATA_EVENTS + " data events was "
+                + "reached); record a shorter conversation"
+                : " (the recording limit); raise the limit to at least " + total + " bytes with recordingLimit(...) "
+                + "on the builder of the server or proxy that recorded it, for example FakeTcpServer.builder()"
+                + ".recordingLimit(" + total + "), and record again"));
+    }
+
+    /** Collects the bytes of one turn and makes steps of them. */
+    private static final class Builder {
+        final Charset charset;
+        Script script = Script.create();
+        String lineEnding = CRLF; // of the script's sendLine steps, as a session starts
+        Kind turn;
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        Builder(Charset charset) {
+            this.charset = charset;
+        }
+
+        void data(Kind kind, byte[] data) {
+            if (turn != kind) {
+                flush();
+                turn = kind;
+            }
+            bytes.writeBytes(data);
+        }
+
+        void add(Script longer) {
+            script = longer;
+        }
+
+        Builder flush() {
+            if (bytes.size() > 0) {
+                byte[] data = bytes.toByteArray();
+                bytes.reset();
+                if (turn == Kind.SENT) {
+                    sendTurn(data);
+                } else {
+                    expectTurn(data);
+                }
+            }
+            turn = null;
+            return this;
+        }
+
+        private void sendTurn(byte[] data) {
+            String text = text(data);
+            if (text == null) {
+                script = script.send(data);
+                return;
+            }
+            int start = 0;
+            for (int newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', start)) {
+                boolean crlf = newline > start && text.charAt(newline - 1) == '\r';
+                String line = text.substring(start, crlf ? newline - 1 : newline);
+                String ending = crlf ? CRLF : "\n";
+                if (!ending.equals(lineEnding)) {
+                    script = script.withLineEnding(ending);
+                    lineEnding = ending;
+                }
+                script = script.sendLine(line);
+                start = newline + 1;
+            }
+            if (start < text.length()) {
+                script = script.send(text.substring(start));
+            }
+        }
+
+        private void expectTurn(byte[] data) {
+            String text = text(data);
+            if (text == null) {
+                script = script.expect(data);
+                return;
+            }
+            int start = 0;
+            for (int newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', start)) {
+                boolean crlf = newline > start && text.charAt(newline - 1) == '\r';
+                String line = text.substring(start, crlf ? newline - 1 : newline);
+                if (line.endsWith("\r") || line.getBytes(charset).length > ServerSettings.DEFAULT_LINE_LIMIT) {
+                    // no line the server reads could equal it: the exact text instead
+                    script = script.expect(text.substring(start, newline + 1));
+                } else {
+                    script = script.expectLine(line);
+                }
+                start = newline + 1;
+            }
+            if (start < text.length()) {
+                script = script.expect(text.substring(start));
+            }
+        }
+
+        /** The bytes as text in the charset, or {@code null} if they are not text: undecodable or control bytes. */
+        private String text(byte[] data) {
+            String text = new String(data, charset);
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (Character.isISOControl(c) && c != '\r' && c != '\n' && c != '\t') {
+                    return null;
+                }
+            }
+            return Arrays.equals(text.getBytes(charset), data) ? text : null;
+        }
+    }
+}
