@@ -617,8 +617,8 @@ public final class ScriptText {
         }
 
         LineException error(String problem) {
-            return new LineException(source + ", line " + number + ": " + Character.toUpperCase(problem.charAt(0))
-                    + problem.substring(1) + "\n  the line: " + Messages.abbreviate(text, SHOWN_LINE));
+            return new LineException(source + ", line " + number + ": " + problem + "\n  the line: "
+                    + Messages.abbreviate(text, SHOWN_LINE));
         }
     }
 
