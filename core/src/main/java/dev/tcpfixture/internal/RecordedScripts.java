@@ -146,61 +146,89 @@ public final class RecordedScripts {
         }
 
         private void sendTurn(byte[] data) {
-            String text = text(data);
-            if (text == null) {
-                script = script.send(data);
-                return;
-            }
-            int start = 0;
-            for (int newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', start)) {
-                boolean crlf = newline > start && text.charAt(newline - 1) == '\r';
-                String line = text.substring(start, crlf ? newline - 1 : newline);
-                String ending = crlf ? CRLF : "\n";
-                if (!ending.equals(lineEnding)) {
-                    script = script.withLineEnding(ending);
-                    lineEnding = ending;
-                }
-                script = script.sendLine(line);
-                start = newline + 1;
-            }
-            if (start < text.length()) {
-                script = script.send(text.substring(start));
-            }
+            turn(data, true);
         }
 
         private void expectTurn(byte[] data) {
-            String text = text(data);
-            if (text == null) {
-                script = script.expect(data);
+            turn(data, false);
+        }
+
+        /**
+         * Makes steps of a turn, line by line: a line (or the rest after the last line) that is text in the
+         * charset becomes a line step (a text step if it has no line ending); consecutive ones that are not text
+         * become one bytes step.
+         */
+        private void turn(byte[] data, boolean server) {
+            int binaryFrom = -1;
+            int start = 0;
+            while (start < data.length) {
+                int end = start;
+                while (end < data.length && data[end] != '\n') {
+                    end++;
+                }
+                end = Math.min(end + 1, data.length); // after the line's \n, if it has one
+                String text = text(data, start, end);
+                if (text == null) {
+                    binaryFrom = binaryFrom < 0 ? start : binaryFrom;
+                } else {
+                    if (binaryFrom >= 0) {
+                        bytes(Arrays.copyOfRange(data, binaryFrom, start), server);
+                        binaryFrom = -1;
+                    }
+                    if (server) {
+                        sendText(text);
+                    } else {
+                        expectText(text);
+                    }
+                }
+                start = end;
+            }
+            if (binaryFrom >= 0) {
+                bytes(Arrays.copyOfRange(data, binaryFrom, data.length), server);
+            }
+        }
+
+        private void bytes(byte[] data, boolean server) {
+            script = server ? script.send(data) : script.expect(data);
+        }
+
+        /** Sends a line, or text without a line ending. */
+        private void sendText(String text) {
+            if (!text.endsWith("\n")) {
+                script = script.send(text);
                 return;
             }
-            int start = 0;
-            for (int newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', start)) {
-                boolean crlf = newline > start && text.charAt(newline - 1) == '\r';
-                String line = text.substring(start, crlf ? newline - 1 : newline);
-                if (line.endsWith("\r") || line.getBytes(charset).length > ServerSettings.DEFAULT_LINE_LIMIT) {
-                    // no line the server reads could equal it: the exact text instead
-                    script = script.expect(text.substring(start, newline + 1));
-                } else {
-                    script = script.expectLine(line);
-                }
-                start = newline + 1;
+            boolean crlf = text.endsWith(CRLF);
+            String ending = crlf ? CRLF : "\n";
+            if (!ending.equals(lineEnding)) {
+                script = script.withLineEnding(ending);
+                lineEnding = ending;
             }
-            if (start < text.length()) {
-                script = script.expect(text.substring(start));
+            script = script.sendLine(text.substring(0, text.length() - ending.length()));
+        }
+
+        /** Expects a line, or text without a line ending (or a line the server could not read as one). */
+        private void expectText(String text) {
+            String line = text.endsWith(CRLF) ? text.substring(0, text.length() - 2)
+                    : text.endsWith("\n") ? text.substring(0, text.length() - 1) : null;
+            if (line == null || line.endsWith("\r")
+                    || line.getBytes(charset).length > ServerSettings.DEFAULT_LINE_LIMIT) {
+                script = script.expect(text);
+            } else {
+                script = script.expectLine(line);
             }
         }
 
         /** The bytes as text in the charset, or {@code null} if they are not text: undecodable or control bytes. */
-        private String text(byte[] data) {
-            String text = new String(data, charset);
+        private String text(byte[] data, int from, int to) {
+            String text = new String(data, from, to - from, charset);
             for (int i = 0; i < text.length(); i++) {
                 char c = text.charAt(i);
                 if (Character.isISOControl(c) && c != '\r' && c != '\n' && c != '\t') {
                     return null;
                 }
             }
-            return Arrays.equals(text.getBytes(charset), data) ? text : null;
+            return Arrays.equals(text.getBytes(charset), Arrays.copyOfRange(data, from, to)) ? text : null;
         }
     }
 }
