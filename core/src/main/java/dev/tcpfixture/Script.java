@@ -685,24 +685,51 @@ public final class Script {
      */
     public Script withLinesMatching(String regex) {
         Pattern pattern = Pattern.compile(regex);
+        Script result = rebuilt((script, form) -> form.kind() == Kind.EXPECT_LINE
+                && pattern.matcher((String) form.first()).matches() ? script.expectLineMatching(regex) : null);
+        if (result == null) {
+            throw new IllegalArgumentException("Expected an expectLine step whose line matches /" + regex
+                    + "/, but none does: " + this);
+        }
+        return result;
+    }
+
+    /**
+     * Returns this script with every {@link #expect(byte[]) expect(byte[])} step turned into
+     * {@link #skipBytes(long) skipBytes} of as many bytes: for a recorded binary conversation, the replay then
+     * checks how much the client sends at each turn, not what (a nonce, a time stamp, a random id). In a saved
+     * script, the same by hand: {@code client> skip 16 bytes} in place of {@code client> "..."}.
+     *
+     * @return a new script; this one is unchanged
+     * @throws IllegalArgumentException if the script has no {@code expect(byte[])} step (a mistake, most likely)
+     */
+    public Script withExpectedBytesSkipped() {
+        Script result = rebuilt((script, form) -> form.kind() == Kind.EXPECT_BYTES
+                ? script.skipBytes(((byte[]) form.first()).length) : null);
+        if (result == null) {
+            throw new IllegalArgumentException("Expected an expect(byte[]) step to skip, but there is none: " + this);
+        }
+        return result;
+    }
+
+    /**
+     * Builds this script again, step by step, with the steps that {@code replacement} adds in place of the old
+     * (it returns {@code null} to keep one).
+     *
+     * @return the new script, or {@code null} if no step was replaced
+     */
+    private Script rebuilt(java.util.function.BiFunction<Script, StepForm, Script> replacement) {
         List<Step> all = steps();
         List<StepForm> forms = forms();
         Script result = EMPTY;
         boolean changed = false;
         for (int i = 0; i < all.size(); i++) {
             StepForm form = forms.get(i);
-            if (form != null && form.kind() == Kind.EXPECT_LINE && pattern.matcher((String) form.first()).matches()) {
-                result = result.expectLineMatching(regex);
-                changed = true;
-            } else {
-                result = result.then(all.get(i), form);
-            }
+            Script replaced = form == null ? null : replacement.apply(result, form);
+            changed |= replaced != null;
+            result = replaced != null ? replaced : result.then(all.get(i), form);
         }
-        if (!changed) {
-            throw new IllegalArgumentException("Expected an expectLine step whose line matches /" + regex
-                    + "/, but none does: " + this);
-        }
-        return result;
+        return changed ? result : null;
     }
 
     /** Returns the forms of the steps in order: what each is as data, {@code null} for one without a form. */

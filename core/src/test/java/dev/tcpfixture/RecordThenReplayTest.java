@@ -25,6 +25,7 @@ class RecordThenReplayTest {
             .sendLine("250 SIZE 1000")
             .expect(new byte[] {0, 1, 2, (byte) 0xff})
             .send(new byte[] {(byte) 0x80, 0, 'o', 'k', '\n'})
+            .expectLine("MODE unix")
             .withLineEnding("\n")
             .sendLine("unix line")
             .send("prompt> ")
@@ -41,6 +42,7 @@ class RecordThenReplayTest {
             seen.append(client.readLine()).append('|').append(client.readLine()).append('|');
             client.send(new byte[] {0, 1, 2, (byte) 0xff});
             seen.append(java.util.Arrays.toString(client.readBytes(5))).append('|');
+            client.send("MODE unix\n");
             seen.append(client.readLine()).append('|');
             seen.append(new String(client.readBytes(8), StandardCharsets.UTF_8)).append('|');
             client.send("QUIT\r\n");
@@ -70,6 +72,7 @@ class RecordThenReplayTest {
                 + "server> line \"250 SIZE 1000\"\n"
                 + "client> \"\\x00\\x01\\x02\\xFF\"\n"
                 + "server> \"\\x80\\x00ok\\n\"\n"
+                + "client> line \"MODE unix\"\n"
                 + "line ending \"\\n\"\n"
                 + "server> line \"unix line\"\n"
                 + "server> text \"prompt> \"\n"
@@ -230,6 +233,44 @@ class RecordThenReplayTest {
             assertThat(connection.awaitClosed(WAIT)).isTrue();
 
             assertThat(connection.toScript().format()).isEqualTo(HEADER + "server> line \"caf\u00e9\"\nclose\n");
+        }
+    }
+
+    /** A binary client: a header and a random nonce in one write, then it reads the server's two-byte answer. */
+    private static byte[] binaryHello(FakeTcpServer server, long seed) throws IOException {
+        byte[] hello = new byte[12];
+        new java.util.Random(seed).nextBytes(hello);
+        System.arraycopy(new byte[] {1, 2, 0, 8}, 0, hello, 0, 4);
+        try (TestClient client = TestClient.connect(server)) {
+            client.send(hello);
+            return client.readBytes(2);
+        }
+    }
+
+    @Test
+    void aBinaryTurnThatChangesPassesOnlyWhenItsBytesAreSkipped() throws Exception {
+        Script script;
+        try (FakeTcpServer real = FakeTcpServer.start()) {
+            real.enqueue(Script.create().expect(new byte[] {1, 2, 0, 8}).skipBytes(8).send(new byte[] {6, 0}).close());
+            assertThat(binaryHello(real, 1)).containsExactly(6, 0);
+            RecordedConnection recorded = real.takeConnection(WAIT);
+            assertThat(recorded.awaitClosed(WAIT)).isTrue();
+            real.verify();
+            script = recorded.toScript();
+        }
+        assertThat(script.describeSteps()).hasSize(3).last().isEqualTo("close");
+
+        try (FakeTcpServer replay = FakeTcpServer.start()) {
+            replay.enqueue(script);
+            assertThatThrownBy(() -> binaryHello(replay, 2)).isInstanceOf(IOException.class);
+            assertThatThrownBy(replay::verify).isInstanceOf(AssertionError.class).hasMessageContaining("expected bytes");
+        }
+        Script skipping = script.withExpectedBytesSkipped();
+        assertThat(skipping.format()).isEqualTo(HEADER + "client> skip 12 bytes\nserver> \"\\x06\\x00\"\nclose\n");
+        try (FakeTcpServer replay = FakeTcpServer.start()) {
+            replay.enqueue(skipping);
+            assertThat(binaryHello(replay, 2)).containsExactly(6, 0);
+            replay.verify();
         }
     }
 }

@@ -342,4 +342,15 @@ class ScriptTextTest {
         assertThat(script.format()).isEqualTo(HEADER + "server> \"\\x00\\xFF\\xFFa\\\"\\\\\\r\\n\\t \"\n");
         assertThat(script.describeSteps()).containsExactly(Script.create().send(expected).describeSteps().get(0));
     }
+
+    @Test
+    void withExpectedBytesSkippedSkipsAsManyBytes() {
+        Script script = Script.create().expect(new byte[] {1, 2, 3}).expect("text").expect(new byte[0]).close();
+
+        assertThat(script.withExpectedBytesSkipped().format())
+                .isEqualTo(HEADER + "client> skip 3 bytes\nclient> text \"text\"\nclient> skip 0 bytes\nclose\n");
+        assertThatThrownBy(() -> Script.create().expect("text").withExpectedBytesSkipped())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Expected an expect(byte[]) step to skip, but there is none: Script[expect text \"text\"]");
+    }
 }

@@ -13,9 +13,9 @@ import java.util.List;
 /**
  * Turns a recorded conversation into the server's side of it as a {@link Script}: what the server sent becomes
  * send steps and what the client sent expect steps, in the order of the events; the server's close, reset and
- * half-close become the matching steps. Bytes that are text in the connection's charset become lines
- * ({@code sendLine}, {@code expectLine}) where they end with a line ending, text where they do not; other bytes
- * stay bytes. Consecutive data events of one direction are one turn: their bytes are taken together.
+ * half-close become the matching steps. Consecutive data events of one direction are one turn, their bytes taken
+ * together. A turn that is text in the connection's charset becomes lines ({@code sendLine}, {@code expectLine})
+ * and text where a line ending is missing; any other turn is one bytes step.
  */
 public final class RecordedScripts {
 
@@ -154,37 +154,26 @@ public final class RecordedScripts {
         }
 
         /**
-         * Makes steps of a turn, line by line: a line (or the rest after the last line) that is text in the
-         * charset becomes a line step (a text step if it has no line ending); consecutive ones that are not text
-         * become one bytes step.
+         * Makes steps of a turn: if it is all text in the charset, one line step per line (a text step for the
+         * rest after the last line ending); else one bytes step, so that binary data that happens to hold a
+         * printable stretch stays one step.
          */
         private void turn(byte[] data, boolean server) {
-            int binaryFrom = -1;
+            String text = text(data);
+            if (text == null) {
+                bytes(data, server);
+                return;
+            }
             int start = 0;
-            while (start < data.length) {
-                int end = start;
-                while (end < data.length && data[end] != '\n') {
-                    end++;
-                }
-                end = Math.min(end + 1, data.length); // after the line's \n, if it has one
-                String text = text(data, start, end);
-                if (text == null) {
-                    binaryFrom = binaryFrom < 0 ? start : binaryFrom;
+            while (start < text.length()) {
+                int newline = text.indexOf('\n', start);
+                int end = newline < 0 ? text.length() : newline + 1;
+                if (server) {
+                    sendText(text.substring(start, end));
                 } else {
-                    if (binaryFrom >= 0) {
-                        bytes(Arrays.copyOfRange(data, binaryFrom, start), server);
-                        binaryFrom = -1;
-                    }
-                    if (server) {
-                        sendText(text);
-                    } else {
-                        expectText(text);
-                    }
+                    expectText(text.substring(start, end));
                 }
                 start = end;
-            }
-            if (binaryFrom >= 0) {
-                bytes(Arrays.copyOfRange(data, binaryFrom, data.length), server);
             }
         }
 
@@ -220,15 +209,15 @@ public final class RecordedScripts {
         }
 
         /** The bytes as text in the charset, or {@code null} if they are not text: undecodable or control bytes. */
-        private String text(byte[] data, int from, int to) {
-            String text = new String(data, from, to - from, charset);
+        private String text(byte[] data) {
+            String text = new String(data, charset);
             for (int i = 0; i < text.length(); i++) {
                 char c = text.charAt(i);
                 if (Character.isISOControl(c) && c != '\r' && c != '\n' && c != '\t') {
                     return null;
                 }
             }
-            return Arrays.equals(text.getBytes(charset), Arrays.copyOfRange(data, from, to)) ? text : null;
+            return Arrays.equals(text.getBytes(charset), data) ? text : null;
         }
     }
 }
