@@ -177,13 +177,15 @@ public interface RecordedConnection {
      * Returns the server's side of this conversation as a script, to replay it without the server that took
      * part (for example after recording through a proxy): what the server sent becomes send steps, what the
      * client sent expect steps, in the order they happened; the server's close, reset and half-close become
-     * {@link Script#close()}, {@link Script#reset()} and {@link Script#shutdownOutput()} (a close after the
-     * client's needs no step: a script ends that way). Bytes that are text in the server's charset become
-     * {@link Script#sendLine(String) sendLine} and {@link Script#expectLine(String) expectLine} steps where they
-     * end with a line ending ({@link Script#withLineEnding(String) withLineEnding} where it is not
-     * {@code \r\n}), text where they do not; other bytes stay bytes. Consecutive bytes of one direction are
-     * taken together, however they came. Pauses are not kept. Save the script with {@link Script#save}, edit it,
-     * loosen it with {@link Script#withLinesMatching(String)}.
+     * {@link Script#close()}, {@link Script#reset()} and {@link Script#shutdownOutput()} (a fake server's close
+     * in answer to the client's needs no step: a script ends that way). Consecutive bytes of one direction are a
+     * turn, however they came. A turn that is text in the server's charset (UTF-8 for other implementations of
+     * this interface) becomes {@link Script#sendLine(String) sendLine} and {@link Script#expectLine(String)
+     * expectLine} steps, one per line ({@link Script#withLineEnding(String) withLineEnding} where the server's
+     * lines do not end with {@code \r\n}), and a text step for a rest without a line ending; any other turn is
+     * one bytes step. A TLS upgrade in mid-conversation becomes {@link Script#startTls()}. Pauses are not kept.
+     * Save the script with {@link Script#save}, edit it, loosen it with
+     * {@link Script#withLinesMatching(String)} or {@link Script#withExpectedBytesSkipped()}.
      *
      * @return the script of the conversation so far; call it once the connection is closed for all of it
      * @throws IllegalStateException if the recording is truncated (the recording limit was reached), so that

@@ -21,6 +21,9 @@ public final class RecordedScripts {
 
     private static final String CRLF = "\r\n";
 
+    /** How {@link Session#drain()}, the end of every script without a final step, notes its close. */
+    private static final String CLOSED_AFTER_CLIENT = "server closed the connection after the client did";
+
     private RecordedScripts() {
     }
 
@@ -49,8 +52,10 @@ public final class RecordedScripts {
                 case CLIENT_CLOSED, CLIENT_RESET -> clientClosed = true;
                 case SERVER_HALF_CLOSED -> builder.flush().add(builder.script.shutdownOutput());
                 case SERVER_CLOSED -> {
-                    // after the client's close, a script without a last step does the same: it closes then
-                    return clientClosed ? builder.flush().script : builder.flush().script.close();
+                    // a server that closed because the client did is a script without a last step (which ends
+                    // so); any other close is a close step, even one that came after the client's
+                    boolean followed = clientClosed && CLOSED_AFTER_CLIENT.equals(event.detail());
+                    return followed ? builder.flush().script : builder.flush().script.close();
                 }
                 case SERVER_RESET -> {
                     return builder.flush().script.reset();
