@@ -273,4 +273,30 @@ class RecordThenReplayTest {
             replay.verify();
         }
     }
+
+    @Test
+    void aRecordingMadeElsewhereBecomesAScriptFromItsEventsAlone() {
+        ListedConnection proxied = new ListedConnection()
+                .add(TranscriptEvent.Kind.ACCEPTED, "accepted")
+                .add(TranscriptEvent.Kind.RECEIVED, "GET / HTTP/1.0\r\n")
+                .add(TranscriptEvent.Kind.RECEIVED, "\r\n")
+                .add(TranscriptEvent.Kind.NOTE, "upstream 127.0.0.1:5432")
+                .add(TranscriptEvent.Kind.SENT, "HTTP/1.0 200 OK\r\n\r\n\u00e9t\u00e9")
+                .add(TranscriptEvent.Kind.SERVER_HALF_CLOSED, "upstream closed its side")
+                .add(TranscriptEvent.Kind.CLIENT_CLOSED, "client closed")
+                .add(TranscriptEvent.Kind.SERVER_CLOSED, "proxy closed the connection");
+
+        assertThat(proxied.toScript().format()).isEqualTo(HEADER
+                + "client> line \"GET / HTTP/1.0\"\n"
+                + "client> line \"\"\n"
+                + "server> line \"HTTP/1.0 200 OK\"\n"
+                + "server> line \"\"\n"
+                + "server> text \"\u00e9t\u00e9\"\n"
+                + "shutdown output\n"
+                + "close\n");
+        assertThatThrownBy(() -> proxied.uncounted(1).toScript())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("Expected a complete recording to make a script of, but the recording of "
+                        + "connection #7 is truncated: the client sent 19 bytes, of which 18 are in its events");
+    }
 }

@@ -36,8 +36,16 @@ public final class RecordedScripts {
      *     was reached), so that no exact script can be made of it
      */
     public static Script toScript(RecordedConnection connection) {
-        List<TranscriptEvent> events = connection.events();
-        requireComplete(connection, events);
+        Snapshot snapshot;
+        if (connection instanceof ConnectionRecorder recorder) {
+            synchronized (recorder) { // the recorder's lock: nothing is recorded between the counts and the events
+                snapshot = Snapshot.of(recorder);
+            }
+        } else {
+            snapshot = Snapshot.of(connection); // counts first: events taken after hold at least as many bytes
+        }
+        List<TranscriptEvent> events = snapshot.events();
+        snapshot.requireComplete(connection.id());
         Charset charset = connection instanceof ConnectionRecorder recorder ? recorder.charset()
                 : StandardCharsets.UTF_8;
         Builder builder = new Builder(charset);
@@ -75,41 +83,45 @@ public final class RecordedScripts {
         return builder.flush().script;
     }
 
-    private static void requireComplete(RecordedConnection connection, List<TranscriptEvent> events) {
-        long received = 0;
-        long sent = 0;
-        for (TranscriptEvent event : events) {
-            if (event.kind() == Kind.RECEIVED) {
-                received += event.data().length;
-            } else if (event.kind() == Kind.SENT) {
-                sent += event.data().length;
+    /** The counts and the events of a connection, the counts taken first. */
+    private record Snapshot(long receivedCount, long sentCount, List<TranscriptEvent> events, int receivedKept,
+            int sentKept) {
+
+        static Snapshot of(RecordedConnection connection) {
+            long receivedCount = connection.receivedByteCount();
+            long sentCount = connection.sentByteCount();
+            List<TranscriptEvent> events = connection.events();
+            return new Snapshot(receivedCount, sentCount, events, connection.received().length,
+                    connection.sent().length);
+        }
+
+        /** Throws if the events hold fewer bytes than the connection counted: the recording is truncated. */
+        void requireComplete(int id) {
+            long received = 0;
+            long sent = 0;
+            for (TranscriptEvent event : events) {
+                if (event.kind() == Kind.RECEIVED) {
+                    received += event.data().length;
+                } else if (event.kind() == Kind.SENT) {
+                    sent += event.data().length;
+                }
             }
+            boolean client = received < receivedCount;
+            if (!client && sent >= sentCount) {
+                return;
+            }
+            long total = client ? receivedCount : sentCount;
+            long listed = client ? received : sent;
+            boolean eventLimit = (client ? receivedKept : sentKept) > listed;
+            throw new IllegalStateException("Expected a complete recording to make a script of, but the recording "
+                    + "of connection #" + id + " is truncated: " + (client ? "the client sent " : "the server sent ")
+                    + Messages.count(total, "byte", "bytes") + ", of which " + listed + " are in its events"
+                    + (eventLimit ? " (the limit of " + ConnectionRecorder.MAX_DATA_EVENTS + " data events was "
+                    + "reached); record a shorter conversation"
+                    : " (the recording limit); raise the limit to at least " + total + " bytes with "
+                    + "recordingLimit(...) on the builder of the server or proxy that recorded it, for example "
+                    + "FakeTcpServer.builder().recordingLimit(" + total + "), and record again"));
         }
-        String direction = null;
-        long total = 0;
-        long listed = 0;
-        if (received < connection.receivedByteCount()) {
-            direction = "the client sent ";
-            total = connection.receivedByteCount();
-            listed = received;
-        } else if (sent < connection.sentByteCount()) {
-            direction = "the server sent ";
-            total = connection.sentByteCount();
-            listed = sent;
-        }
-        if (direction == null) {
-            return;
-        }
-        boolean eventLimit = direction.startsWith("the client") ? connection.received().length > received
-                : connection.sent().length > sent;
-        throw new IllegalStateException("Expected a complete recording to make a script of, but the recording of "
-                + "connection #" + connection.id() + " is truncated: " + direction
-                + Messages.count(total, "byte", "bytes") + ", of which " + listed + " are in its events"
-                + (eventLimit ? " (the limit of " + ConnectionRecorder.MAX_DATA_EVENTS + " data events was "
-                + "reached); record a shorter conversation"
-                : " (the recording limit); raise the limit to at least " + total + " bytes with recordingLimit(...) "
-                + "on the builder of the server or proxy that recorded it, for example FakeTcpServer.builder()"
-                + ".recordingLimit(" + total + "), and record again"));
     }
 
     /** Collects the bytes of one turn and makes steps of them. */
