@@ -299,4 +299,55 @@ class RecordThenReplayTest {
                 .hasMessageStartingWith("Expected a complete recording to make a script of, but the recording of "
                         + "connection #7 is truncated: the client sent 19 bytes, of which 18 are in its events");
     }
+
+    @Test
+    void linesThatNoLineStepCouldMatchStayText() {
+        String longLine = "x".repeat(64 * 1024 + 1);
+        ListedConnection recorded = new ListedConnection()
+                .add(TranscriptEvent.Kind.RECEIVED, "ends in CR\r\r\n")
+                .add(TranscriptEvent.Kind.SENT, "unix\nmixed\r\n")
+                .add(TranscriptEvent.Kind.RECEIVED, longLine + "\n")
+                .add(TranscriptEvent.Kind.SENT, "tab\tand \u00e9\r\n")
+                .add(TranscriptEvent.Kind.RECEIVED, "\u0000binary\n");
+
+        assertThat(recorded.toScript().format()).isEqualTo(HEADER
+                + "client> text \"ends in CR\\r\\r\\n\"\n"
+                + "line ending \"\\n\"\n"
+                + "server> line \"unix\"\n"
+                + "line ending \"\\r\\n\"\n"
+                + "server> line \"mixed\"\n"
+                + "client> text \"" + longLine + "\\n\"\n"
+                + "server> line \"tab\\tand \u00e9\"\n"
+                + "client> \"\\x00binary\\n\"\n");
+    }
+
+    @Test
+    void aLineSplitByTheServersTurnReplays() throws Exception {
+        Script script;
+        try (FakeTcpServer real = FakeTcpServer.start()) {
+            real.enqueue(Script.create().expect("HEL").send("?").expectLine("O").sendLine("!").close());
+            assertThat(splitHello(real)).isEqualTo("?|!");
+            RecordedConnection recorded = real.takeConnection(WAIT);
+            assertThat(recorded.awaitClosed(WAIT)).isTrue();
+            real.verify();
+            script = recorded.toScript();
+        }
+
+        assertThat(script.format()).isEqualTo(HEADER + "client> text \"HEL\"\nserver> text \"?\"\n"
+                + "client> line \"O\"\nserver> line \"!\"\nclose\n");
+        try (FakeTcpServer replay = FakeTcpServer.start()) {
+            replay.enqueue(script);
+            assertThat(splitHello(replay)).isEqualTo("?|!");
+            replay.verify();
+        }
+    }
+
+    private static String splitHello(FakeTcpServer server) throws IOException {
+        try (TestClient client = TestClient.connect(server)) {
+            client.send("HEL");
+            String first = new String(client.readBytes(1), StandardCharsets.UTF_8);
+            client.send("O\r\n");
+            return first + "|" + client.readLine();
+        }
+    }
 }
