@@ -353,4 +353,13 @@ class ScriptTextTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("Expected an expect(byte[]) step to skip, but there is none: Script[expect text \"text\"]");
     }
+
+    @Test
+    void theErrorOfAHugeBadRegexIsBounded() {
+        String line = "client> line matching /(" + "a".repeat(100_000) + "/";
+
+        assertThatThrownBy(() -> Script.parse(line))
+                .hasMessageStartingWith("script text, line 1: Unclosed group")
+                .satisfies(failure -> assertThat(failure.getMessage().length()).isLessThan(2_000));
+    }
 }

@@ -221,7 +221,7 @@ public final class ScriptText {
             } catch (LineException e) {
                 throw e;
             } catch (IllegalArgumentException | IllegalStateException e) {
-                throw cursor.error(e.getMessage());
+                throw cursor.error(Messages.abbreviate(String.valueOf(e.getMessage()))); // bounded
             }
         }
         return script;
