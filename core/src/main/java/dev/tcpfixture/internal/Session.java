@@ -11,6 +11,7 @@ import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 
@@ -274,10 +275,20 @@ public final class Session implements RecordedInput.Ending {
      *     is then closed)
      */
     void startTls() throws IOException {
+        startTls(null);
+    }
+
+    /**
+     * Runs the TLS handshake as {@link #startTls()} does, presenting the key of {@code context} (a faulty
+     * certificate) with the server's parameters.
+     *
+     * @param context the context with the key to present; {@code null} for the server's own
+     */
+    void startTls(SSLContext context) throws IOException {
         if (tlsSettings == null) {
             throw new IllegalStateException("the server has no TLS settings"); // checked when the script is queued
         }
-        tls = new TlsLayer(tlsSettings);
+        tls = new TlsLayer(context == null ? tlsSettings : tlsSettings.withContext(context));
         input.upgrade(tls);
         long deadline = deadlineAfter(stepTimeout());
         try {
@@ -321,8 +332,32 @@ public final class Session implements RecordedInput.Ending {
                 // the client may be gone already
             }
             recorder.note("TLS handshake failed: " + Messages.abbreviate(String.valueOf(e.getMessage())));
-            close("server closed the connection after the TLS handshake failed");
+            closeAfterFailedHandshake();
             throw ending(Reason.TLS_FAILED, e);
+        }
+    }
+
+    /**
+     * Closes the connection after a failed handshake, once the client closed or reset it, or the step timeout
+     * passed: FIN first (after the alert, if any), then dropping what the client still sends, so that the close
+     * never turns into a reset that overtakes the alert. See {@link RecordedInput#dropUntilEnd(long, long)}.
+     */
+    private void closeAfterFailedHandshake() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        recorder.serverClosed(false, "server closed the connection after the TLS handshake failed");
+        try {
+            channel.shutdownOutput();
+            long dropped = input.dropUntilEnd(CLOSE_DRAIN_LIMIT, deadlineAfter(stepTimeout()));
+            if (dropped > 0) {
+                recorder.note("dropped " + Messages.count(dropped, "byte", "bytes")
+                        + " the client sent after the failed handshake");
+            }
+        } catch (IOException ignored) {
+            // the client may be gone already; closing below is all that matters
+        } finally {
+            closeChannel();
         }
     }
 

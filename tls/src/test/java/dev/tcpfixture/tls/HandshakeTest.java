@@ -3,6 +3,8 @@ package dev.tcpfixture.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tcpfixture.ClientAuth;
+import dev.tcpfixture.TlsVersion;
 import java.io.IOException;
 import java.net.SocketException;
 import java.net.http.HttpClient;

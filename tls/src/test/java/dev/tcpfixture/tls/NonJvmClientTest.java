@@ -2,6 +2,7 @@ package dev.tcpfixture.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tcpfixture.TlsVersion;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

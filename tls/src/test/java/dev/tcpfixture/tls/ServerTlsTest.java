@@ -3,6 +3,8 @@ package dev.tcpfixture.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tcpfixture.ClientAuth;
+import dev.tcpfixture.TlsVersion;
 import java.util.EnumSet;
 import java.util.List;
 import javax.net.ssl.SSLContext;
