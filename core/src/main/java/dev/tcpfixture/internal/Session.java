@@ -43,6 +43,7 @@ public final class Session implements RecordedInput.Ending {
     private Reason lastEnding; // why the connection ended, as last reported to a step; worker only
     private final TlsSettings tlsSettings; // null if the server has none
     private TlsLayer tls; // set when the handshake starts; worker only
+    private boolean handshakeFailed; // worker only
 
     Session(SocketChannel channel, ConnectionRecorder recorder, ServerSettings serverSettings,
             ShutdownSignal shutdown, ChangeSignal changes) {
@@ -332,32 +333,8 @@ public final class Session implements RecordedInput.Ending {
                 // the client may be gone already
             }
             recorder.note("TLS handshake failed: " + Messages.abbreviate(String.valueOf(e.getMessage())));
-            closeAfterFailedHandshake();
+            handshakeFailed = true; // the close that follows the failure's record waits for the client's close
             throw ending(Reason.TLS_FAILED, e);
-        }
-    }
-
-    /**
-     * Closes the connection after a failed handshake, once the client closed or reset it, or the step timeout
-     * passed: FIN first (after the alert, if any), then dropping what the client still sends, so that the close
-     * never turns into a reset that overtakes the alert. See {@link RecordedInput#dropUntilEnd(long, long)}.
-     */
-    private void closeAfterFailedHandshake() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        recorder.serverClosed(false, "server closed the connection after the TLS handshake failed");
-        try {
-            channel.shutdownOutput();
-            long dropped = input.dropUntilEnd(CLOSE_DRAIN_LIMIT, deadlineAfter(stepTimeout()));
-            if (dropped > 0) {
-                recorder.note("dropped " + Messages.count(dropped, "byte", "bytes")
-                        + " the client sent after the failed handshake");
-            }
-        } catch (IOException ignored) {
-            // the client may be gone already; closing below is all that matters
-        } finally {
-            closeChannel();
         }
     }
 
@@ -480,17 +457,35 @@ public final class Session implements RecordedInput.Ending {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        recorder.serverClosed(false, detail);
+        recorder.serverClosed(false, handshakeFailed ? detail + " after the TLS handshake failed" : detail);
         try {
             if (!outputShut) {
                 closeTlsOutput();
                 channel.shutdownOutput();
             }
-            input.dropArrived(CLOSE_DRAIN_LIMIT, System.nanoTime() + CLOSE_DRAIN_NANOS);
+            if (handshakeFailed) {
+                dropUntilClientCloses();
+            } else {
+                input.dropArrived(CLOSE_DRAIN_LIMIT, System.nanoTime() + CLOSE_DRAIN_NANOS);
+            }
         } catch (IOException ignored) {
             // the client may be gone already; closing below is all that matters
         } finally {
             closeChannel();
+        }
+    }
+
+    /**
+     * After a failed handshake, with the output shut down: waits for the client's close (at most the step timeout),
+     * dropping what it still sends, so that the close never turns into a reset that overtakes the alert. See
+     * {@link RecordedInput#dropUntilEnd(long, long)}. The failure is recorded before: the connection counts as quiet
+     * meanwhile.
+     */
+    private void dropUntilClientCloses() {
+        long dropped = input.dropUntilEnd(CLOSE_DRAIN_LIMIT, deadlineAfter(stepTimeout()));
+        if (dropped > 0) {
+            recorder.note("dropped " + Messages.count(dropped, "byte", "bytes")
+                    + " the client sent after the failed handshake");
         }
     }
 
