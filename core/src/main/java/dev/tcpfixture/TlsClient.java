@@ -52,6 +52,7 @@ public final class TlsClient implements AutoCloseable {
     private final List<X509Certificate> authorities;
     private final X509TrustManager trustManager;
     private final SSLContext sslContext;
+    private final SSLSocketFactory socketFactory;
     private final Function<String, X509KeyManager> clientCertificates; // null: no issuer known
     private final Object lock = new Object();
     private Path directory; // guarded by lock; null until a file is asked for
@@ -77,6 +78,7 @@ public final class TlsClient implements AutoCloseable {
             }
             this.trustManager = found;
             this.sslContext = context(null);
+            this.socketFactory = sslContext.getSocketFactory();
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("could not build the client trust: " + e.getMessage(), e);
         }
@@ -176,10 +178,10 @@ public final class TlsClient implements AutoCloseable {
     /**
      * Returns the {@linkplain #sslContext() context}'s socket factory.
      *
-     * @return the socket factory
+     * @return the socket factory, the same on every call
      */
     public SSLSocketFactory socketFactory() {
-        return sslContext.getSocketFactory();
+        return socketFactory;
     }
 
     /**

@@ -291,39 +291,16 @@ public final class Session implements RecordedInput.Ending {
         }
         tls = new TlsLayer(context == null ? tlsSettings : tlsSettings.withContext(context));
         input.upgrade(tls);
-        long deadline = deadlineAfter(stepTimeout());
         try {
-            tls.engine().beginHandshake();
-            while (true) {
-                switch (tls.engine().getHandshakeStatus()) {
-                    case NEED_TASK -> tls.runTasks();
-                    case NEED_WRAP -> {
-                        SSLEngineResult result = tls.wrapOwn();
-                        output.writeCiphertext(tls.ciphertext(), 0, stepTimeout(), deadline);
-                        if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-                            throw new SSLException("the server's TLS engine closed during the handshake");
-                        }
-                    }
-                    case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
-                        if (!input.awaitHandshakeInput(deadline)) {
-                            IOException failure = input.failure();
-                            if (failure instanceof SSLException tlsFailure) {
-                                throw tlsFailure;
-                            }
-                            if (failure != null) {
-                                recorder.note("TLS handshake failed: the client reset the connection");
-                                throw ended(failure);
-                            }
-                            recorder.note("TLS handshake failed: the client closed the connection during the "
-                                    + "handshake");
-                            throw ending(Reason.CLIENT_CLOSED, null);
-                        }
-                    }
-                    default -> {
-                        tls.handshakeDone(true);
-                        recorder.note(tls.describeHandshake());
-                        return;
-                    }
+            switch (tls.handshake(input, output, stepTimeout(), deadlineAfter(stepTimeout()))) {
+                case DONE -> recorder.note(tls.describeHandshake());
+                case CLIENT_RESET -> {
+                    recorder.note("TLS handshake failed: the client reset the connection");
+                    throw ended(input.failure());
+                }
+                case CLIENT_CLOSED -> {
+                    recorder.note("TLS handshake failed: the client closed the connection during the handshake");
+                    throw ending(Reason.CLIENT_CLOSED, null);
                 }
             }
         } catch (SSLException e) {
