@@ -11,6 +11,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
@@ -70,7 +71,7 @@ public final class FakeTcpServer implements AutoCloseable {
         this.engine = engine;
         TlsSettings tls = engine.settings().tls();
         this.tlsClient = tls == null || tls.trustedAuthorities() == null ? null
-                : new TlsClient(tls.trustedAuthorities());
+                : new TlsClient(tls.trustedAuthorities(), DefaultTlsMaterial.provider()::clientKeyManager);
     }
 
     /**
@@ -696,12 +697,64 @@ public final class FakeTcpServer implements AutoCloseable {
         }
 
         /**
+         * Sets whether the TLS server asks the client for a certificate (mutual TLS), over what its TLS options say:
+         * with {@link #tls()} or {@link #startTls()}, the library's authority is trusted for client certificates, and
+         * {@link TlsClient#sslContextWithClientCertificate(String)} gives a client one. The transcript names the
+         * certificate the client presented. Needs {@code tls(...)} or {@code startTls(...)}, in either order.
+         *
+         * <p>{@link ClientAuth#REQUIRE} without a client certificate: the server refuses the handshake with the alert
+         * {@code bad_certificate}, and closes only once the client has closed (or the step timeout passed), so the
+         * alert always arrives. A JDK client sees {@code javax.net.ssl.SSLHandshakeException: Received fatal alert:
+         * bad_certificate}: under TLS 1.2 from {@code startHandshake()}; under TLS 1.3, whose client finishes its
+         * handshake before the server judges its certificate, from its first read after the handshake, its writes
+         * before that succeeding. Its {@code connect} succeeds, timed or not. The transcript notes "TLS handshake
+         * failed: Empty client certificate chain".
+         *
+         * @param clientAuth whether to ask for a client certificate
+         * @return a builder with this option
+         */
+        public Builder tlsClientAuth(ClientAuth clientAuth) {
+            Objects.requireNonNull(clientAuth, "clientAuth");
+            return new Builder(settings.withTlsClientAuth(clientAuth));
+        }
+
+        /**
+         * Pins the TLS server to the given protocol versions, over what its TLS options say (by default TLS 1.2 and
+         * 1.3). Needs {@code tls(...)} or {@code startTls(...)}, in either order.
+         *
+         * <p>A JDK client that accepts none of them fails its handshake, timed connect or not, with
+         * {@code javax.net.ssl.SSLHandshakeException: Received fatal alert: protocol_version}; the server's transcript
+         * notes "TLS handshake failed: The client supported protocol versions [...] are not accepted by server
+         * preferences [...]".
+         *
+         * @param version a version to accept
+         * @param moreVersions more versions to accept
+         * @return a builder with this option
+         * @throws IllegalArgumentException if the server's TLS context supports none of them
+         */
+        public Builder tlsVersions(TlsVersion version, TlsVersion... moreVersions) {
+            Objects.requireNonNull(version, "version");
+            EnumSet<TlsVersion> versions = EnumSet.of(version);
+            for (TlsVersion more : moreVersions) {
+                versions.add(Objects.requireNonNull(more, "moreVersions"));
+            }
+            return new Builder(settings.withTlsVersions(versions));
+        }
+
+        /**
          * Starts a server with these options.
          *
          * @return the running server
          * @throws java.io.UncheckedIOException if the address cannot be bound
+         * @throws IllegalStateException if {@link #tlsClientAuth(ClientAuth)} or {@link #tlsVersions(TlsVersion,
+         *     TlsVersion...)} is set without {@code tls(...)} or {@code startTls(...)}
          */
         public FakeTcpServer start() {
+            List<String> withoutTls = settings.tlsOptionsWithoutTls();
+            if (!withoutTls.isEmpty()) {
+                throw new IllegalStateException(String.join(" and ", withoutTls) + " need a TLS server: add tls() "
+                        + "(or startTls() for STARTTLS) to the builder");
+            }
             return new FakeTcpServer(ServerEngine.start(settings));
         }
 

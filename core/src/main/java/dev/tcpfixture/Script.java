@@ -502,6 +502,28 @@ public final class Script {
     }
 
     /**
+     * TLS certificate fault for this connection only: the handshake presents a certificate with {@code fault} (see
+     * {@link TlsFault} for what a JDK client sees), with the server's other TLS options, where
+     * {@link FakeTcpServer.Builder#tls(TlsFault)} would do it for every connection. Runs in place of the handshake,
+     * as {@link #tlsStall()} does: as the first step on a server that speaks TLS from the first byte, or where
+     * {@link #startTls()} would be on a server built with {@code startTls(...)}. A client that refuses the
+     * certificate ends the connection, and the transcript notes "TLS handshake failed: ..."; that is a failure of
+     * the script only if later steps expect something from the client. A client that accepts it anyway (one that
+     * does not check host names, for {@link TlsFault#WRONG_HOST}) goes on: the steps after this one speak TLS.
+     *
+     * <p>The certificates come from {@code dev.tcpfixture:tcpfixture-tls}, as for {@link FakeTcpServer.Builder#tls()};
+     * clients trust the normal authority through {@link FakeTcpServer#tlsClient()}.
+     *
+     * @param fault what is to be wrong with the certificate
+     * @return the script with this step added
+     * @throws IllegalStateException if {@code tcpfixture-tls} is not on the class path or module path
+     */
+    public Script tlsFault(TlsFault fault) {
+        Objects.requireNonNull(fault, "fault");
+        return then(Steps.tlsFault(fault));
+    }
+
+    /**
      * Returns the descriptions of the steps, in order.
      *
      * @return one description per step

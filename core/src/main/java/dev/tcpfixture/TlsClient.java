@@ -15,40 +15,55 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * What a client needs to trust a server built with {@link FakeTcpServer.Builder#tls()} or
- * {@link FakeTcpServer.Builder#startTls()}: from {@link FakeTcpServer#tlsClient()}.
+ * What a TLS client needs to trust a set of certificate authorities, and only them: for a server built with
+ * {@link FakeTcpServer.Builder#tls()} or {@link FakeTcpServer.Builder#startTls()}, from
+ * {@link FakeTcpServer#tlsClient()}; for your own authorities, from {@link #trusting(X509Certificate,
+ * X509Certificate...)}.
  *
  * <p>JVM clients take the {@link #sslContext()}, {@link #socketFactory()} or {@link #trustManager()}, which trust the
- * test certificate authority only and check the host name as usual. Other clients take files: a PEM file of the
- * authority's certificate ({@link #pemFile()}: Python's {@code ssl}, curl {@code --cacert}, openssl
- * {@code -CAfile}) or a PKCS#12 trust store with its password ({@link #pkcs12File()}, {@link #pkcs12Password()},
- * {@link #trustStoreProperties()}). The files are written to a temporary directory on the first request and deleted
- * when the server closes; after that, asking for them throws {@link IllegalStateException}.
+ * authorities only and check the host name as usual (HTTPS clients do; a bare {@code SSLSocket} only with the
+ * endpoint identification algorithm {@code "HTTPS"}); for mutual TLS, {@link #sslContext(X509KeyManager)} or
+ * {@link #sslContextWithClientCertificate(String)} also present a client certificate. Other clients take files: a
+ * PEM file of the authorities' certificates ({@link #pemFile()}: Python's {@code ssl}, curl {@code --cacert},
+ * openssl {@code -CAfile}) or a PKCS#12 trust store with its password ({@link #pkcs12File()},
+ * {@link #pkcs12Password()}, {@link #trustStoreProperties()}). The files are written to a temporary directory of
+ * their own on the first request and deleted by {@link #close()} (for {@code tlsClient()}, when the server closes);
+ * after that, asking for them throws {@link IllegalStateException}. Safe to share between threads.
  *
  * @since 0.1
  */
-public final class TlsClient {
+public final class TlsClient implements AutoCloseable {
 
     private static final String PKCS12_PASSWORD = "tcpfixture";
 
     private final List<X509Certificate> authorities;
     private final X509TrustManager trustManager;
     private final SSLContext sslContext;
+    private final SSLSocketFactory socketFactory;
+    private final Function<String, X509KeyManager> clientCertificates; // null: no issuer known
     private final Object lock = new Object();
     private Path directory; // guarded by lock; null until a file is asked for
     private boolean closed; // guarded by lock
 
-    TlsClient(List<X509Certificate> authorities) {
+    TlsClient(List<X509Certificate> authorities, Function<String, X509KeyManager> clientCertificates) {
+        if (authorities.isEmpty()) {
+            throw new IllegalArgumentException("a client needs at least one authority to trust");
+        }
         this.authorities = List.copyOf(authorities);
+        this.clientCertificates = clientCertificates;
         try {
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(trustStore());
@@ -62,11 +77,34 @@ public final class TlsClient {
                 throw new IllegalStateException("the JDK made no X509TrustManager");
             }
             this.trustManager = found;
-            this.sslContext = SSLContext.getInstance("TLS");
-            this.sslContext.init(null, new TrustManager[] {found}, null);
+            this.sslContext = context(null);
+            this.socketFactory = sslContext.getSocketFactory();
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("could not build the client trust: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Returns what a client needs to trust the given authorities, and only them. Close it to delete the files it
+     * wrote, if any.
+     *
+     * @param authority an authority to trust
+     * @param moreAuthorities more authorities to trust
+     * @return the client trust
+     */
+    public static TlsClient trusting(X509Certificate authority, X509Certificate... moreAuthorities) {
+        List<X509Certificate> all = new ArrayList<>();
+        all.add(Objects.requireNonNull(authority, "authority"));
+        for (X509Certificate more : moreAuthorities) {
+            all.add(Objects.requireNonNull(more, "moreAuthorities"));
+        }
+        return new TlsClient(all, null);
+    }
+
+    private SSLContext context(X509KeyManager clientKey) throws GeneralSecurityException {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(clientKey == null ? null : new KeyManager[] {clientKey}, new TrustManager[] {trustManager}, null);
+        return context;
     }
 
     /**
@@ -98,19 +136,59 @@ public final class TlsClient {
     }
 
     /**
+     * Returns a new client context with the {@linkplain #trustManager() trust manager} that presents the given
+     * client certificate when the server asks for one (mutual TLS).
+     *
+     * @param clientKey the client's key manager, for example from a {@code KeyManagerFactory} over a key store
+     * @return a new client context
+     */
+    public SSLContext sslContext(X509KeyManager clientKey) {
+        Objects.requireNonNull(clientKey, "clientKey");
+        try {
+            return context(clientKey);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("could not build the client context: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Returns a new client context with the {@linkplain #trustManager() trust manager} that presents a new client
+     * certificate for {@code CN=commonName}, issued by the library's test authority, which a server built with
+     * {@code tls()} and {@link FakeTcpServer.Builder#tlsClientAuth(ClientAuth) tlsClientAuth(...)} trusts. Only
+     * for the {@code tlsClient()} of such a server.
+     *
+     * @param commonName the common name of the certificate's subject, for example {@code "alice"}
+     * @return a new client context
+     * @throws IllegalStateException if this trust was made by {@link #trusting(X509Certificate, X509Certificate...)}:
+     *     then no issuer is known; use {@link #sslContext(X509KeyManager)}
+     * @throws IllegalArgumentException if {@code commonName} is blank
+     */
+    public SSLContext sslContextWithClientCertificate(String commonName) {
+        Objects.requireNonNull(commonName, "commonName");
+        if (commonName.isBlank()) {
+            throw new IllegalArgumentException("the common name must not be blank");
+        }
+        if (clientCertificates == null) {
+            throw new IllegalStateException("this client trust knows no issuer of client certificates: pass your "
+                    + "own client key to sslContext(X509KeyManager)");
+        }
+        return sslContext(clientCertificates.apply(commonName));
+    }
+
+    /**
      * Returns the {@linkplain #sslContext() context}'s socket factory.
      *
-     * @return the socket factory
+     * @return the socket factory, the same on every call
      */
     public SSLSocketFactory socketFactory() {
-        return sslContext.getSocketFactory();
+        return socketFactory;
     }
 
     /**
      * Returns a PEM file ({@code ca.pem}) with the authorities' certificates, written on the first request.
      *
      * @return the file's path
-     * @throws IllegalStateException if the server is closed
+     * @throws IllegalStateException if this trust is closed
      */
     public Path pemFile() {
         return directory().resolve("ca.pem");
@@ -121,7 +199,7 @@ public final class TlsClient {
      * protected by {@link #pkcs12Password()}; written on the first request.
      *
      * @return the file's path
-     * @throws IllegalStateException if the server is closed
+     * @throws IllegalStateException if this trust is closed
      */
     public Path pkcs12File() {
         return directory().resolve("truststore.p12");
@@ -141,7 +219,7 @@ public final class TlsClient {
      * in another JVM ({@code -D} options) or configured through them.
      *
      * @return the properties
-     * @throws IllegalStateException if the server is closed
+     * @throws IllegalStateException if this trust is closed
      */
     public Map<String, String> trustStoreProperties() {
         return Map.of(
@@ -153,7 +231,8 @@ public final class TlsClient {
     private Path directory() {
         synchronized (lock) {
             if (closed) {
-                throw new IllegalStateException("the server is closed, and its trust files are deleted");
+                throw new IllegalStateException("the client trust is closed (with its server, for tlsClient()), and its "
+                        + "trust files are deleted");
             }
             if (directory == null) {
                 directory = writeFiles();
@@ -181,8 +260,12 @@ public final class TlsClient {
         }
     }
 
-    /** Deletes the files, if any; later requests for them fail. Called by {@link FakeTcpServer#close()}. */
-    void close() {
+    /**
+     * Deletes the files, if any; later requests for them fail. The contexts, socket factory and trust manager still
+     * work. {@link FakeTcpServer#close()} calls it for its {@code tlsClient()}. Closing twice does nothing.
+     */
+    @Override
+    public void close() {
         Path toDelete;
         synchronized (lock) {
             closed = true;

@@ -166,8 +166,8 @@ class TlsHandshakeFaultTest {
     @Test
     void tlsStallEndsWhenTheServerCloses() throws Exception {
         FakeTcpServer fake = tlsServer();
+        fake.enqueue(Script.create().tlsStall()); // before connecting: a connection takes its script when accepted
         try (fake; SSLSocket socket = TlsTest.connect(server.trustContext(), fake)) {
-            fake.enqueue(Script.create().tlsStall());
             socket.setSoTimeout(STALL_READ_TIMEOUT_MILLIS);
             assertThatThrownBy(socket::startHandshake).isExactlyInstanceOf(SocketTimeoutException.class);
             RecordedConnection recorded = fake.takeConnection(WAIT);

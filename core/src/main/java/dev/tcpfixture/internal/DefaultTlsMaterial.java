@@ -60,29 +60,28 @@ public final class DefaultTlsMaterial {
      *
      * @param fault what is to be wrong with the server's certificate
      * @return the settings
-     * @throws IllegalStateException if no provider is found, or it has no faulty certificates
+     * @throws IllegalStateException if no provider is found
      */
     public static TlsSettings settings(TlsFault fault) {
+        return settings(true).withContext(faultyContext(fault));
+    }
+
+    /**
+     * Returns the provider's server context with a certificate that has {@code fault}.
+     *
+     * @param fault what is to be wrong with the server's certificate
+     * @return the context
+     * @throws IllegalStateException if no provider is found, or it returns no context
+     */
+    public static SSLContext faultyContext(TlsFault fault) {
         Objects.requireNonNull(fault, "fault");
         TlsMaterialProvider material = provider();
-        List<X509Certificate> authorities = List.copyOf(material.trustedAuthorities());
-        if (authorities.isEmpty()) {
-            throw new IllegalStateException("the TLS material provider " + material.getClass().getName()
-                    + " names no trusted authority");
-        }
-        SSLContext context;
-        try {
-            context = material.serverContext(fault);
-        } catch (UnsupportedOperationException e) {
-            throw new IllegalStateException("tls(TlsFault) needs a TLS material provider with faulty certificates; "
-                    + material.getClass().getName() + " has none: use " + TLS_ARTIFACT
-                    + " of the same version as the core", e);
-        }
+        SSLContext context = material.serverContext(fault);
         if (context == null) {
             throw new IllegalStateException("the TLS material provider " + material.getClass().getName()
                     + " returned no context for " + fault);
         }
-        return TlsSettings.of(context, material.serverParameters(), true, authorities);
+        return context;
     }
 
     private static TlsMaterialProvider find() {

@@ -265,6 +265,64 @@ final class RecordedInput {
         }
     }
 
+    /**
+     * After a failed TLS handshake, with the server's output shut down: drops, unrecorded, whatever the client still
+     * sends (the rest of its handshake flight, its first request) until it closes or resets the connection, the
+     * deadline passes or the server shuts down. Closing with unread bytes would send RST, which can overtake the
+     * alert that tells the client why the handshake failed: it would see "Broken pipe" or "Connection reset"
+     * instead, at random. Bounded in bytes, for a client that keeps sending.
+     *
+     * @return how many bytes were dropped
+     */
+    long dropUntilEnd(long maxBytes, long deadline) {
+        lock.lock();
+        try {
+            long dropped = tls == null ? end - start : tls.discardCiphertext();
+            start = end;
+            ByteBuffer scratch = ByteBuffer.allocate(8192);
+            while (dropped < maxBytes) {
+                int count;
+                try {
+                    scratch.clear();
+                    count = channel.read(scratch);
+                } catch (IOException e) {
+                    return dropped; // a reset: the client is gone
+                }
+                if (tls != null) {
+                    dropped += tls.discardCiphertext(); // what a quiescence check took meanwhile
+                }
+                if (count < 0 || tls != null && tls.kernelEnd()) {
+                    return dropped;
+                }
+                if (count > 0) {
+                    dropped += count;
+                    continue;
+                }
+                if (Deadlines.passed(deadline)) {
+                    return dropped;
+                }
+                try {
+                    waiter.prepare();
+                } catch (IOException e) {
+                    return dropped; // the server shuts down
+                }
+                state.moveTo(Phase.AWAITING_INPUT);
+                lock.unlock();
+                try {
+                    waiter.awaitReadable(deadline);
+                } catch (IOException e) {
+                    return dropped; // the server shuts down
+                } finally {
+                    lock.lock();
+                    state.moveTo(Phase.RUNNING);
+                }
+            }
+            return dropped;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The step that ran has ended: what it took is judged. */
     void stepEnded() {
         lock.lock();

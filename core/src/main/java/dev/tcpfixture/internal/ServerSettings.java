@@ -1,10 +1,18 @@
 package dev.tcpfixture.internal;
 
+import dev.tcpfixture.ClientAuth;
 import dev.tcpfixture.ConnectionMode;
+import dev.tcpfixture.TlsVersion;
 import java.net.InetAddress;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The options of one fake server, immutable: each {@code with...} method returns a copy with one option
@@ -36,7 +44,10 @@ public final class ServerSettings {
     private Charset charset = StandardCharsets.UTF_8;
     private ConnectionMode initialMode = ConnectionMode.ACCEPT;
     private boolean allowUnusedScripts;
-    private TlsSettings tls;
+    private TlsSettings tls; // as given, before tlsClientAuth and tlsVersions
+    private ClientAuth tlsClientAuth; // null: as tls has it
+    private Set<TlsVersion> tlsVersions; // null: as tls has it
+    private TlsSettings effectiveTls; // tls with tlsClientAuth and tlsVersions applied
 
     // Fields are set only on a fresh copy, before it is returned: once published, settings never change.
 
@@ -54,7 +65,16 @@ public final class ServerSettings {
         copy.initialMode = initialMode;
         copy.allowUnusedScripts = allowUnusedScripts;
         copy.tls = tls;
+        copy.tlsClientAuth = tlsClientAuth;
+        copy.tlsVersions = tlsVersions;
+        copy.effectiveTls = effectiveTls;
         return copy;
+    }
+
+    /** Applies the client authentication and the versions to the TLS settings, whichever was set first. */
+    private ServerSettings withEffectiveTls() {
+        effectiveTls = tls == null ? null : tls.adjusted(tlsClientAuth, tlsVersions);
+        return this;
     }
 
     /** @return the address to bind */
@@ -97,19 +117,62 @@ public final class ServerSettings {
         return allowUnusedScripts;
     }
 
-    /** @return the TLS options, or {@code null} if the server speaks plaintext only */
+    /**
+     * Returns the TLS options, with the {@linkplain #withTlsClientAuth(ClientAuth) client authentication} and the
+     * {@linkplain #withTlsVersions(Set) versions} applied.
+     *
+     * @return the TLS options, or {@code null} if the server speaks plaintext only
+     */
     public TlsSettings tls() {
-        return tls;
+        return effectiveTls;
+    }
+
+    /**
+     * Returns the options that need TLS settings but the server has none: the text names them as the builder does.
+     *
+     * @return the names of the options, such as {@code tlsClientAuth(REQUIRE)}; empty if none
+     */
+    public List<String> tlsOptionsWithoutTls() {
+        List<String> names = new ArrayList<>();
+        if (tls == null && tlsClientAuth != null) {
+            names.add("tlsClientAuth(" + tlsClientAuth + ")");
+        }
+        if (tls == null && tlsVersions != null) {
+            names.add("tlsVersions(" + tlsVersions.stream().map(Enum::name).collect(Collectors.joining(", ")) + ")");
+        }
+        return names;
     }
 
     /**
      * @param tls the TLS options, validated when made
      * @return a copy with this option
+     * @throws IllegalArgumentException if the client authentication or versions already set do not suit them
      */
     public ServerSettings withTls(TlsSettings tls) {
         ServerSettings copy = copy();
         copy.tls = tls;
-        return copy;
+        return copy.withEffectiveTls();
+    }
+
+    /**
+     * @param clientAuth whether the server asks for a client certificate, over what the TLS options say
+     * @return a copy with this option
+     */
+    public ServerSettings withTlsClientAuth(ClientAuth clientAuth) {
+        ServerSettings copy = copy();
+        copy.tlsClientAuth = clientAuth;
+        return copy.withEffectiveTls();
+    }
+
+    /**
+     * @param versions the protocol versions the server accepts, not empty, over what the TLS options say
+     * @return a copy with this option
+     * @throws IllegalArgumentException if the TLS options' context supports none of them
+     */
+    public ServerSettings withTlsVersions(Set<TlsVersion> versions) {
+        ServerSettings copy = copy();
+        copy.tlsVersions = Collections.unmodifiableSet(EnumSet.copyOf(versions));
+        return copy.withEffectiveTls();
     }
 
     /**
@@ -197,6 +260,7 @@ public final class ServerSettings {
         return "[bindAddress=" + Messages.literal(bindAddress) + ", backlog=" + backlog + ", stepTimeout="
                 + Messages.duration(stepTimeout) + ", recordingLimit=" + recordingLimit + ", lineLimit=" + lineLimit
                 + ", charset=" + charset.name() + ", mode=" + initialMode + ", allowUnusedScripts="
-                + allowUnusedScripts + (tls == null ? "" : ", tls=" + tls) + "]";
+                + allowUnusedScripts + (effectiveTls == null ? "" : ", tls=" + effectiveTls)
+                + (tlsOptionsWithoutTls().isEmpty() ? "" : ", " + String.join(", ", tlsOptionsWithoutTls())) + "]";
     }
 }

@@ -11,6 +11,7 @@ import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 
@@ -42,6 +43,7 @@ public final class Session implements RecordedInput.Ending {
     private Reason lastEnding; // why the connection ended, as last reported to a step; worker only
     private final TlsSettings tlsSettings; // null if the server has none
     private TlsLayer tls; // set when the handshake starts; worker only
+    private boolean handshakeFailed; // worker only
 
     Session(SocketChannel channel, ConnectionRecorder recorder, ServerSettings serverSettings,
             ShutdownSignal shutdown, ChangeSignal changes) {
@@ -274,44 +276,31 @@ public final class Session implements RecordedInput.Ending {
      *     is then closed)
      */
     void startTls() throws IOException {
+        startTls(null);
+    }
+
+    /**
+     * Runs the TLS handshake as {@link #startTls()} does, presenting the key of {@code context} (a faulty
+     * certificate) with the server's parameters.
+     *
+     * @param context the context with the key to present; {@code null} for the server's own
+     */
+    void startTls(SSLContext context) throws IOException {
         if (tlsSettings == null) {
             throw new IllegalStateException("the server has no TLS settings"); // checked when the script is queued
         }
-        tls = new TlsLayer(tlsSettings);
+        tls = new TlsLayer(context == null ? tlsSettings : tlsSettings.withContext(context));
         input.upgrade(tls);
-        long deadline = deadlineAfter(stepTimeout());
         try {
-            tls.engine().beginHandshake();
-            while (true) {
-                switch (tls.engine().getHandshakeStatus()) {
-                    case NEED_TASK -> tls.runTasks();
-                    case NEED_WRAP -> {
-                        SSLEngineResult result = tls.wrapOwn();
-                        output.writeCiphertext(tls.ciphertext(), 0, stepTimeout(), deadline);
-                        if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-                            throw new SSLException("the server's TLS engine closed during the handshake");
-                        }
-                    }
-                    case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
-                        if (!input.awaitHandshakeInput(deadline)) {
-                            IOException failure = input.failure();
-                            if (failure instanceof SSLException tlsFailure) {
-                                throw tlsFailure;
-                            }
-                            if (failure != null) {
-                                recorder.note("TLS handshake failed: the client reset the connection");
-                                throw ended(failure);
-                            }
-                            recorder.note("TLS handshake failed: the client closed the connection during the "
-                                    + "handshake");
-                            throw ending(Reason.CLIENT_CLOSED, null);
-                        }
-                    }
-                    default -> {
-                        tls.handshakeDone(true);
-                        recorder.note(tls.describeHandshake());
-                        return;
-                    }
+            switch (tls.handshake(input, output, stepTimeout(), deadlineAfter(stepTimeout()))) {
+                case DONE -> recorder.note(tls.describeHandshake());
+                case CLIENT_RESET -> {
+                    recorder.note("TLS handshake failed: the client reset the connection");
+                    throw ended(input.failure());
+                }
+                case CLIENT_CLOSED -> {
+                    recorder.note("TLS handshake failed: the client closed the connection during the handshake");
+                    throw ending(Reason.CLIENT_CLOSED, null);
                 }
             }
         } catch (SSLException e) {
@@ -321,7 +310,7 @@ public final class Session implements RecordedInput.Ending {
                 // the client may be gone already
             }
             recorder.note("TLS handshake failed: " + Messages.abbreviate(String.valueOf(e.getMessage())));
-            close("server closed the connection after the TLS handshake failed");
+            handshakeFailed = true; // the close that follows the failure's record waits for the client's close
             throw ending(Reason.TLS_FAILED, e);
         }
     }
@@ -445,17 +434,35 @@ public final class Session implements RecordedInput.Ending {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        recorder.serverClosed(false, detail);
+        recorder.serverClosed(false, handshakeFailed ? detail + " after the TLS handshake failed" : detail);
         try {
             if (!outputShut) {
                 closeTlsOutput();
                 channel.shutdownOutput();
             }
-            input.dropArrived(CLOSE_DRAIN_LIMIT, System.nanoTime() + CLOSE_DRAIN_NANOS);
+            if (handshakeFailed) {
+                dropUntilClientCloses();
+            } else {
+                input.dropArrived(CLOSE_DRAIN_LIMIT, System.nanoTime() + CLOSE_DRAIN_NANOS);
+            }
         } catch (IOException ignored) {
             // the client may be gone already; closing below is all that matters
         } finally {
             closeChannel();
+        }
+    }
+
+    /**
+     * After a failed handshake, with the output shut down: waits for the client's close (at most the step timeout),
+     * dropping what it still sends, so that the close never turns into a reset that overtakes the alert. See
+     * {@link RecordedInput#dropUntilEnd(long, long)}. The failure is recorded before: the connection counts as quiet
+     * meanwhile.
+     */
+    private void dropUntilClientCloses() {
+        long dropped = input.dropUntilEnd(CLOSE_DRAIN_LIMIT, deadlineAfter(stepTimeout()));
+        if (dropped > 0) {
+            recorder.note("dropped " + Messages.count(dropped, "byte", "bytes")
+                    + " the client sent after the failed handshake");
         }
     }
 

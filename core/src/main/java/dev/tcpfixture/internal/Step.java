@@ -73,11 +73,12 @@ public interface Step {
     }
 
     /**
-     * Returns whether the step is a TLS handshake fault, which runs in plaintext in place of the handshake: first
-     * in a script for a server that speaks TLS from the first byte (which then skips its automatic handshake),
-     * or where a {@code startTls()} would be on a server that starts in plaintext.
+     * Returns whether the step is a TLS handshake fault, which runs in place of the handshake: first in a script for
+     * a server that speaks TLS from the first byte (which then skips its automatic handshake), or where a
+     * {@code startTls()} would be on a server that starts in plaintext.
      *
-     * @return {@code true} for {@code tlsStall()}, {@code plaintextReply(...)} and {@code resetDuringHandshake()}
+     * @return {@code true} for {@code tlsStall()}, {@code plaintextReply(...)}, {@code resetDuringHandshake()} and
+     *     {@code tlsFault(...)}
      */
     default boolean replacesHandshake() {
         return false;

@@ -1,6 +1,7 @@
 package dev.tcpfixture.internal;
 
 import dev.tcpfixture.ConnectionHandler;
+import dev.tcpfixture.TlsFault;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import java.util.Arrays;
 import java.util.Random;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
 
 /**
  * Factories for every kind of {@link Step}.
@@ -361,6 +363,19 @@ public final class Steps {
     }
 
     /**
+     * A TLS handshake fault: runs the handshake presenting a certificate with {@code fault}, made by the TLS
+     * material provider, with the server's TLS parameters. If the client accepts it anyway, later steps speak TLS.
+     *
+     * @param fault what is to be wrong with the certificate
+     * @return the step
+     * @throws IllegalStateException if no TLS material provider is found
+     */
+    public static Step tlsFault(TlsFault fault) {
+        SSLContext context = DefaultTlsMaterial.faultyContext(fault);
+        return new CertificateFaultHandshake("TLS handshake with a certificate " + fault.name(), context);
+    }
+
+    /**
      * Sends the following sends in timed chunks.
      *
      * @param chunkSize bytes per chunk
@@ -705,6 +720,19 @@ public final class Steps {
         @Override
         public boolean isFinal() {
             return true;
+        }
+
+        @Override
+        public boolean replacesHandshake() {
+            return true;
+        }
+    }
+
+    /** A TLS handshake with a faulty certificate: in place of the handshake, and the conversation goes on. */
+    private record CertificateFaultHandshake(String description, SSLContext context) implements Step {
+        @Override
+        public void run(Session session) throws IOException {
+            session.startTls(context);
         }
 
         @Override

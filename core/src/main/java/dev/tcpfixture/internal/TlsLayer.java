@@ -3,6 +3,7 @@ package dev.tcpfixture.internal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -169,6 +170,60 @@ final class TlsLayer {
                 return result;
             }
             netOut = grow(netOut, engine.getSession().getPacketBufferSize());
+        }
+    }
+
+    /** How a handshake ended, when not with a TLS failure. */
+    enum HandshakeEnd {
+        /** Both sides finished the handshake. */
+        DONE,
+        /** The client closed the connection during the handshake. */
+        CLIENT_CLOSED,
+        /** The client reset the connection during the handshake; {@link RecordedInput#failure()} says how. */
+        CLIENT_RESET
+    }
+
+    /**
+     * Drives the server's handshake to its end: runs the engine's tasks, writes its flights through
+     * {@code output}, and waits for the client's through {@code input}, in {@code AWAITING_INPUT}, all bounded by
+     * {@code deadline}.
+     *
+     * @param input the connection's input, already {@linkplain RecordedInput#upgrade(TlsLayer) upgraded}
+     * @param output the connection's output
+     * @param timeout the step timeout, for messages
+     * @param deadline when to give up
+     * @return how the handshake ended
+     * @throws SSLException if the handshake failed; the engine may hold the alert that says why
+     *     ({@link #sendOwnNow(SocketChannel)})
+     * @throws IOException if writing failed or the deadline passed
+     */
+    HandshakeEnd handshake(RecordedInput input, PacedOutput output, Duration timeout, long deadline)
+            throws IOException {
+        engine.beginHandshake();
+        while (true) {
+            switch (engine.getHandshakeStatus()) {
+                case NEED_TASK -> runTasks();
+                case NEED_WRAP -> {
+                    SSLEngineResult result = wrapOwn();
+                    output.writeCiphertext(ciphertext(), 0, timeout, deadline);
+                    if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                        throw new SSLException("the server's TLS engine closed during the handshake");
+                    }
+                }
+                case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                    if (!input.awaitHandshakeInput(deadline)) {
+                        IOException failure = input.failure();
+                        if (failure instanceof SSLException tlsFailure) {
+                            throw tlsFailure;
+                        }
+                        return failure != null ? HandshakeEnd.CLIENT_RESET : HandshakeEnd.CLIENT_CLOSED;
+                    }
+                }
+                default -> {
+                    handshakeDone(true);
+                    return HandshakeEnd.DONE;
+                }
+            }
         }
     }
 

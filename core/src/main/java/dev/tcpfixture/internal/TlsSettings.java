@@ -1,8 +1,11 @@
 package dev.tcpfixture.internal;
 
+import dev.tcpfixture.ClientAuth;
+import dev.tcpfixture.TlsVersion;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -82,6 +85,54 @@ public final class TlsSettings {
         }
         return new TlsSettings(context, copy, fromStart,
                 trustedAuthorities == null ? null : List.copyOf(trustedAuthorities));
+    }
+
+    /**
+     * Returns these settings with the client authentication and protocol versions changed, validated again.
+     *
+     * @param clientAuth whether the server asks for a client certificate; {@code null} keeps the parameters'
+     * @param versions the versions to accept; {@code null} keeps the parameters'
+     * @return the changed settings, or these if nothing changes
+     * @throws IllegalArgumentException if the context supports none of the versions
+     */
+    TlsSettings adjusted(ClientAuth clientAuth, Set<TlsVersion> versions) {
+        if (clientAuth == null && versions == null) {
+            return this;
+        }
+        SSLParameters changed = copyOfParameters();
+        if (versions != null) {
+            changed.setProtocols(versions.stream().map(TlsVersion::protocolName).toArray(String[]::new));
+        }
+        if (clientAuth == ClientAuth.REQUIRE) {
+            changed.setNeedClientAuth(true);
+        } else if (clientAuth == ClientAuth.REQUEST) {
+            changed.setWantClientAuth(true);
+        } else if (clientAuth == ClientAuth.NONE) {
+            changed.setNeedClientAuth(false); // clears "want" as well
+        }
+        return of(context, changed, fromStart, trustedAuthorities);
+    }
+
+    /**
+     * Returns these settings with another context, which holds another key (a faulty certificate), and the same
+     * parameters.
+     *
+     * @param otherContext the context
+     * @return the changed settings
+     */
+    TlsSettings withContext(SSLContext otherContext) {
+        return of(otherContext, copyOfParameters(), fromStart, trustedAuthorities);
+    }
+
+    private SSLParameters copyOfParameters() {
+        SSLEngine engine = context.createSSLEngine();
+        engine.setUseClientMode(false);
+        engine.setSSLParameters(parameters);
+        SSLParameters copy = engine.getSSLParameters();
+        if (parameters.getApplicationProtocols() != null) {
+            copy.setApplicationProtocols(parameters.getApplicationProtocols().clone());
+        }
+        return copy;
     }
 
     /** @return whether connections speak TLS from the first byte */

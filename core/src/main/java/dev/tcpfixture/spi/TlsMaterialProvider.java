@@ -4,6 +4,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.X509KeyManager;
 
 /**
  * Default TLS material for {@link dev.tcpfixture.FakeTcpServer.Builder#tls()} and
@@ -21,7 +22,8 @@ public interface TlsMaterialProvider {
     /**
      * Returns an initialized server context whose key manager holds a certificate for {@code localhost},
      * {@code 127.0.0.1} and {@code ::1} (subject alternative names), issued by one of the
-     * {@linkplain #trustedAuthorities() trusted authorities}.
+     * {@linkplain #trustedAuthorities() trusted authorities}, and whose trust manager trusts the issuer of
+     * {@linkplain #clientKeyManager(String) client certificates}.
      *
      * @return the server's context
      */
@@ -30,18 +32,22 @@ public interface TlsMaterialProvider {
     /**
      * Returns an initialized server context whose key manager holds a certificate with the given fault, that a
      * client trusting only the {@linkplain #trustedAuthorities() trusted authorities} must refuse, as described on
-     * {@link dev.tcpfixture.TlsFault}. Used by {@link dev.tcpfixture.FakeTcpServer.Builder#tls(dev.tcpfixture.TlsFault)}.
-     *
-     * <p>The default throws {@link UnsupportedOperationException}, for providers written before faults existed.
+     * {@link dev.tcpfixture.TlsFault}. Used by {@link dev.tcpfixture.FakeTcpServer.Builder#tls(dev.tcpfixture.TlsFault)}
+     * and {@link dev.tcpfixture.Script#tlsFault(dev.tcpfixture.TlsFault)}.
      *
      * @param fault what is to be wrong with the server's certificate
      * @return the server's context
-     * @throws UnsupportedOperationException if this provider has no faulty certificates
-     * @since 0.1
      */
-    default SSLContext serverContext(dev.tcpfixture.TlsFault fault) {
-        throw new UnsupportedOperationException(getClass().getName() + " provides no faulty certificates");
-    }
+    SSLContext serverContext(dev.tcpfixture.TlsFault fault);
+
+    /**
+     * Returns a key manager with a new client certificate for {@code CN=commonName}, issued by an authority that the
+     * {@linkplain #serverContext() server contexts} trust for client certificates (mutual TLS).
+     *
+     * @param commonName the common name of the certificate's subject, not blank
+     * @return the key manager
+     */
+    X509KeyManager clientKeyManager(String commonName);
 
     /**
      * Returns the server's parameters: protocols, cipher suites, client authentication. A fresh object each call.

@@ -4,10 +4,10 @@ import static dev.tcpfixture.junit.TcpAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tcpfixture.FakeTcpServer;
+import dev.tcpfixture.TlsClient;
 import dev.tcpfixture.junit.TcpServer;
 import dev.tcpfixture.junit.WithTcpServer;
 import dev.tcpfixture.tls.CertificateAuthority;
-import dev.tcpfixture.tls.TrustFiles;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,7 +47,7 @@ class PythonTlsTutorialClientTest {
     @Test
     void withAnotherAuthoritysPemFilePythonRefusesTheServer(@TcpServer(tls = true, verify = false) FakeTcpServer server)
             throws Exception {
-        try (TrustFiles stranger = CertificateAuthority.create("Stranger CA").clientTrust().writeFiles()) {
+        try (TlsClient stranger = CertificateAuthority.create("Stranger CA").clientTrust()) {
             PythonTutorialClient.Result result = PythonTutorialClient.runTls(server.host(), server.port(),
                     stranger.pemFile(), RUN_TIMEOUT);
 

@@ -27,6 +27,8 @@ class ReadmeDocumentTest {
         assertShownCodeRuns("## TLS", "### Quick start: JUnit", "src/test/java/dev/tcpfixture/examples/HttpsClientTest.java");
         assertShownCodeRuns("## TLS", "### Quick start: without JUnit",
                 "src/test/java/dev/tcpfixture/examples/ReadmeTlsQuickStartTest.java");
+        assertShownCodeRuns("## TLS", "### Mutual TLS and pinned versions",
+                "src/test/java/dev/tcpfixture/examples/MutualTlsClientTest.java");
     }
 
     /** The first Java block after the heading (and subheading) of README.md, line for line, in the source file. */

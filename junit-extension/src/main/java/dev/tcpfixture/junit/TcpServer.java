@@ -1,7 +1,9 @@
 package dev.tcpfixture.junit;
 
+import dev.tcpfixture.ClientAuth;
 import dev.tcpfixture.ConnectionMode;
 import dev.tcpfixture.TlsFault;
+import dev.tcpfixture.TlsVersion;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -179,6 +181,26 @@ public @interface TcpServer {
      * @see dev.tcpfixture.FakeTcpServer.Builder#tls(TlsFault)
      */
     TlsFault[] tlsFault() default {};
+
+    /**
+     * Returns whether the TLS server asks the client for a certificate (mutual TLS), as
+     * {@link dev.tcpfixture.FakeTcpServer.Builder#tlsClientAuth(ClientAuth)}: clients get one from
+     * {@code tlsClient().sslContextWithClientCertificate("alice")}. Needs {@link #tls()} or {@link #tlsFault()};
+     * without, the server fails to start with an
+     * {@link org.junit.jupiter.api.extension.ExtensionConfigurationException ExtensionConfigurationException}.
+     *
+     * @return the client authentication; {@link ClientAuth#NONE}, the default, asks for no certificate
+     */
+    ClientAuth tlsClientAuth() default ClientAuth.NONE;
+
+    /**
+     * Returns the protocol versions the TLS server accepts, as
+     * {@link dev.tcpfixture.FakeTcpServer.Builder#tlsVersions(TlsVersion, TlsVersion...)}: {@code {TLS_1_2}} pins it
+     * to TLS 1.2. Needs {@link #tls()} or {@link #tlsFault()}, as {@link #tlsClientAuth()}.
+     *
+     * @return the versions; empty, the default, for TLS 1.2 and 1.3
+     */
+    TlsVersion[] tlsVersions() default {};
 
     /**
      * Returns how long a step waits for the client at most, as an ISO-8601 duration such as {@code "PT2S"}.

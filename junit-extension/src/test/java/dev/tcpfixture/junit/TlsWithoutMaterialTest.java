@@ -2,8 +2,10 @@ package dev.tcpfixture.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tcpfixture.ClientAuth;
 import dev.tcpfixture.FakeTcpServer;
 import dev.tcpfixture.TlsFault;
+import dev.tcpfixture.TlsVersion;
 import dev.tcpfixture.junit.TestKit.UserTests;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -55,6 +57,51 @@ class TlsWithoutMaterialTest {
         @Test
         void test(@TcpServer FakeTcpServer first, @TcpServer(tlsFault = TlsFault.WRONG_HOST) FakeTcpServer second) {
         }
+    }
+
+    @UserTests
+    static class AskingForMutualTlsWithoutTls {
+
+        @Test
+        void test(@TcpServer(tlsClientAuth = ClientAuth.REQUIRE, tlsVersions = TlsVersion.TLS_1_2)
+                FakeTcpServer server) {
+        }
+    }
+
+    @UserTests
+    static class PlainThenPinned {
+
+        @Test
+        void test(@TcpServer FakeTcpServer first, @TcpServer(tlsVersions = {TlsVersion.TLS_1_2, TlsVersion.TLS_1_3})
+                FakeTcpServer second) {
+        }
+    }
+
+    @Test
+    void clientAuthAndVersionsWithoutTlsFailNamingBoth() {
+        EngineExecutionResults results = TestKit.run(AskingForMutualTlsWithoutTls.class);
+
+        assertThat(TestKit.failureOf(results, "test"))
+                .isInstanceOf(ParameterResolutionException.class)
+                .cause().isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessageContaining("Invalid @TcpServer on parameter [")
+                .hasMessageContaining("tlsClientAuth(REQUIRE) and tlsVersions(TLS_1_2) need a TLS server");
+    }
+
+    @Test
+    void versionsOnAServerCreatedWithoutThemAreAConflict() {
+        EngineExecutionResults results = TestKit.run(PlainThenPinned.class);
+
+        assertThat(TestKit.failureOf(results, "test"))
+                .isInstanceOf(ParameterResolutionException.class)
+                .hasMessageContaining("asks for tlsVersions = {TLS_1_2, TLS_1_3}, but it was created with the default "
+                        + "tlsVersions");
+    }
+
+    @Test
+    void clientAuthAndVersionsAreNoConfigurationParameters() {
+        TestKit.run(Map.of("tcpfixture.server.tlsClientAuth", "REQUIRE", "tcpfixture.server.tlsVersions", "TLS_1_2"),
+                Plain.class).testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.tcpfixture.tls;
 
+import dev.tcpfixture.TlsClient;
 import dev.tcpfixture.tls.internal.CertificateMaker;
 import dev.tcpfixture.tls.internal.CertificateMaker.Leaf;
 import dev.tcpfixture.tls.internal.CertificateMaker.Purpose;
@@ -19,9 +20,8 @@ import java.util.Objects;
  * A certificate authority for tests: an EC P-256 key and a self-signed CA certificate, both in memory, that issues
  * server and client certificates.
  *
- * <p>{@link #shared()} is the authority of the whole JVM, created on first use; its default server certificate and
- * its {@linkplain #clientTrust() client trust} are created once too. Everything here is safe to use from several
- * threads.
+ * <p>{@link #shared()} is the authority of the whole JVM, created on first use; its default server certificate is
+ * created once too. Everything here is safe to use from several threads.
  *
  * <pre>{@code
  * CertificateAuthority authority = CertificateAuthority.shared();
@@ -54,7 +54,6 @@ public final class CertificateAuthority {
     private final X509Certificate certificate;
     private final Object lock = new Object();
     private CertifiedKey serverCertificate; // guarded by lock
-    private ClientTrust clientTrust; // guarded by lock
     private final Map<CertificateFault, CertifiedKey> faulty = new EnumMap<>(CertificateFault.class); // guarded by lock
 
     private CertificateAuthority(String commonName) {
@@ -172,7 +171,8 @@ public final class CertificateAuthority {
 
     /**
      * Returns a new client certificate for mutual TLS, with the given common name as its subject
-     * ({@code CN=commonName}), valid for a year. Pass it to {@link ClientTrust#sslContext(CertifiedKey)}.
+     * ({@code CN=commonName}), valid for a year. Pass its {@link CertifiedKey#keyManager() key manager} to
+     * {@link TlsClient#sslContext(javax.net.ssl.X509KeyManager)}.
      *
      * @param commonName the subject's common name, e.g. {@code "alice"}
      * @return a new client certificate with its private key
@@ -183,18 +183,14 @@ public final class CertificateAuthority {
     }
 
     /**
-     * Returns what a client needs to trust this authority, and nothing else; created on the first call and reused
-     * after.
+     * Returns what a client needs to trust this authority, and nothing else: contexts, a socket factory, a trust
+     * manager, and trust files for clients outside the JVM. A new object each call: close it to delete the files
+     * it wrote, if any.
      *
      * @return trust in this authority only
      */
-    public ClientTrust clientTrust() {
-        synchronized (lock) {
-            if (clientTrust == null) {
-                clientTrust = ClientTrust.of(certificate);
-            }
-            return clientTrust;
-        }
+    public TlsClient clientTrust() {
+        return TlsClient.trusting(certificate);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.tcpfixture.tls;
 
+import dev.tcpfixture.ClientAuth;
+import dev.tcpfixture.TlsVersion;
 import dev.tcpfixture.tls.internal.TrustMaterial;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;

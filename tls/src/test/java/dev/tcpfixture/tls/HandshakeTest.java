@@ -3,6 +3,8 @@ package dev.tcpfixture.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tcpfixture.ClientAuth;
+import dev.tcpfixture.TlsVersion;
 import java.io.IOException;
 import java.net.SocketException;
 import java.net.http.HttpClient;
@@ -116,7 +118,7 @@ class HandshakeTest {
     @ParameterizedTest
     @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
     void requiredClientCertificateIsPresentedAndSeenByTheServer(String protocol) throws Exception {
-        SSLContext withCertificate = AUTHORITY.clientTrust().sslContext(AUTHORITY.clientCertificate("alice"));
+        SSLContext withCertificate = AUTHORITY.clientTrust().sslContext(AUTHORITY.clientCertificate("alice").keyManager());
         try (TestTlsServer server = new TestTlsServer(AUTHORITY.serverTls().withClientAuth(ClientAuth.REQUIRE))) {
             assertThat(TestClients.sslSocketEcho(withCertificate, "127.0.0.1", server.port(), true, protocol)).isEqualTo("hello");
             TestTlsServer.Handshake handshake = server.nextHandshake();
@@ -128,7 +130,7 @@ class HandshakeTest {
     @Test
     void httpClientPresentsItsClientCertificate() throws Exception {
         HttpClient withCertificate = TestClients.httpClient(
-                AUTHORITY.clientTrust().sslContext(AUTHORITY.clientCertificate("http client")));
+                AUTHORITY.clientTrust().sslContext(AUTHORITY.clientCertificate("http client").keyManager()));
         try (TestTlsServer server = new TestTlsServer(AUTHORITY.serverTls().withClientAuth(ClientAuth.REQUIRE))) {
             assertThat(TestClients.httpClientGet(withCertificate, server.port())).isEqualTo("ok TLSv1.3");
             assertThat(server.nextHandshake().clientSubject()).isEqualTo("CN=http client");
@@ -137,7 +139,7 @@ class HandshakeTest {
 
     @Test
     void requestedClientCertificateIsOptional() throws Exception {
-        SSLContext withCertificate = AUTHORITY.clientTrust().sslContext(AUTHORITY.clientCertificate("bob"));
+        SSLContext withCertificate = AUTHORITY.clientTrust().sslContext(AUTHORITY.clientCertificate("bob").keyManager());
         try (TestTlsServer server = new TestTlsServer(AUTHORITY.serverTls().withClientAuth(ClientAuth.REQUEST))) {
             assertThat(TestClients.sslSocketEcho(TRUSTING, "127.0.0.1", server.port(), true)).isEqualTo("hello");
             assertThat(server.nextHandshake().clientSubject()).isNull();
@@ -179,7 +181,7 @@ class HandshakeTest {
     @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
     void clientCertificateFromAnotherAuthorityIsRefusedByTheServer(String protocol) throws Exception {
         SSLContext foreign = AUTHORITY.clientTrust().sslContext(
-                CertificateAuthority.create("other test CA").clientCertificate("mallory"));
+                CertificateAuthority.create("other test CA").clientCertificate("mallory").keyManager());
         try (TestTlsServer server = new TestTlsServer(AUTHORITY.serverTls().withClientAuth(ClientAuth.REQUIRE))) {
             for (int round = 0; round < ROUNDS; round++) {
                 assertAlertOrBrokenConnection(

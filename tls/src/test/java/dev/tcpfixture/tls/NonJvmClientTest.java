@@ -2,6 +2,8 @@ package dev.tcpfixture.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tcpfixture.TlsVersion;
+import dev.tcpfixture.TlsClient;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,7 +24,7 @@ class NonJvmClientTest {
     @ParameterizedTest
     @ValueSource(strings = {"127.0.0.1", "localhost", "::1"})
     void pythonTrustingThePemFileConnectsForEachNameOfTheServerCertificate(String serverHostname) throws Exception {
-        try (TrustFiles files = AUTHORITY.clientTrust().writeFiles();
+        try (TlsClient files = AUTHORITY.clientTrust();
                 TestTlsServer server = new TestTlsServer(AUTHORITY.serverTls())) {
             ExternalProcess.Result result = python(files, serverHostname, server.port(), 3);
 
@@ -33,7 +35,7 @@ class NonJvmClientTest {
 
     @Test
     void pythonConnectsToAServerPinnedToTls12() throws Exception {
-        try (TrustFiles files = AUTHORITY.clientTrust().writeFiles();
+        try (TlsClient files = AUTHORITY.clientTrust();
                 TestTlsServer server = new TestTlsServer(AUTHORITY.serverTls().withVersions(TlsVersion.TLS_1_2))) {
             assertThat(python(files, "localhost", server.port(), 1).lines()).containsExactly("ok TLSv1.2 hello");
         }
@@ -48,7 +50,7 @@ class NonJvmClientTest {
         "UNTRUSTED_ISSUER | 20 | unable to get local issuer certificate",
         "SELF_SIGNED      | 18 | self-signed certificate"})
     void pythonRefusesEachFaultWithOpenSslsVerifyError(CertificateFault fault, int code, String message) throws Exception {
-        try (TrustFiles files = AUTHORITY.clientTrust().writeFiles();
+        try (TlsClient files = AUTHORITY.clientTrust();
                 TestTlsServer server = new TestTlsServer(AUTHORITY.serverTls().withKey(AUTHORITY.serverCertificate(fault)))) {
             ExternalProcess.Result result = python(files, "127.0.0.1", server.port(), ROUNDS);
 
@@ -58,7 +60,7 @@ class NonJvmClientTest {
 
     @Test
     void pythonNamesTheDnsNameOfAWrongHost() throws Exception {
-        try (TrustFiles files = AUTHORITY.clientTrust().writeFiles();
+        try (TlsClient files = AUTHORITY.clientTrust();
                 TestTlsServer server = new TestTlsServer(
                         AUTHORITY.serverTls().withKey(AUTHORITY.serverCertificate(CertificateFault.WRONG_HOST)))) {
             assertThat(python(files, "localhost", server.port(), 1).lines())
@@ -68,7 +70,7 @@ class NonJvmClientTest {
 
     @Test
     void curlTrustingThePemFileGetsTheResponse() throws Exception {
-        try (TrustFiles files = AUTHORITY.clientTrust().writeFiles();
+        try (TlsClient files = AUTHORITY.clientTrust();
                 TestTlsServer server = new TestTlsServer(AUTHORITY.serverTls())) {
             ExternalProcess.Result result = curl(files, server.port());
 
@@ -79,7 +81,7 @@ class NonJvmClientTest {
 
     @Test
     void curlRefusesAnExpiredCertificate() throws Exception {
-        try (TrustFiles files = AUTHORITY.clientTrust().writeFiles();
+        try (TlsClient files = AUTHORITY.clientTrust();
                 TestTlsServer server = new TestTlsServer(
                         AUTHORITY.serverTls().withKey(AUTHORITY.serverCertificate(CertificateFault.EXPIRED)))) {
             ExternalProcess.Result result = curl(files, server.port());
@@ -89,13 +91,13 @@ class NonJvmClientTest {
         }
     }
 
-    private static ExternalProcess.Result python(TrustFiles files, String serverHostname, int port, int rounds)
+    private static ExternalProcess.Result python(TlsClient files, String serverHostname, int port, int rounds)
             throws Exception {
         return ExternalProcess.run(List.of("python3", PYTHON_CLIENT.toString(), files.pemFile().toString(),
                 serverHostname, String.valueOf(port), String.valueOf(rounds)));
     }
 
-    private static ExternalProcess.Result curl(TrustFiles files, int port) throws Exception {
+    private static ExternalProcess.Result curl(TlsClient files, int port) throws Exception {
         return ExternalProcess.run(List.of("curl", "--silent", "--show-error", "--max-time", "20", "--noproxy", "*",
                 "--cacert", files.pemFile().toString(), "https://127.0.0.1:" + port + "/"));
     }

@@ -3,6 +3,9 @@ package dev.tcpfixture.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tcpfixture.ClientAuth;
+import dev.tcpfixture.TlsClient;
+import dev.tcpfixture.TlsVersion;
 import java.util.EnumSet;
 import java.util.List;
 import javax.net.ssl.SSLContext;
@@ -96,18 +99,20 @@ class ServerTlsTest {
 
     @Test
     void clientTrustTrustsItsAuthoritiesOnly() {
-        ClientTrust trust = authority.clientTrust();
-
-        assertThat(trust.authorities()).containsExactly(authority.certificate());
-        assertThat(trust.trustManager()).isInstanceOf(X509ExtendedTrustManager.class);
-        assertThat(trust.trustManager().getAcceptedIssuers()).containsExactly(authority.certificate());
-        assertThat(trust.sslContext()).isSameAs(trust.sslContext());
-        assertThat(trust.socketFactory()).isSameAs(trust.socketFactory());
-        assertThat(trust).hasToString("ClientTrust[CN=tcpfixture test CA]");
+        try (TlsClient trust = authority.clientTrust()) {
+            assertThat(trust.authorities()).containsExactly(authority.certificate());
+            assertThat(trust.trustManager()).isInstanceOf(X509ExtendedTrustManager.class);
+            assertThat(trust.trustManager().getAcceptedIssuers()).containsExactly(authority.certificate());
+            assertThat(trust.sslContext()).isSameAs(trust.sslContext());
+            assertThat(trust.socketFactory()).isSameAs(trust.socketFactory());
+            assertThat(trust).hasToString("TlsClient[CN=tcpfixture test CA]");
+        }
 
         CertificateAuthority other = CertificateAuthority.create("other test CA");
-        ClientTrust both = ClientTrust.of(authority.certificate(), other.certificate());
-        assertThat(both.trustManager().getAcceptedIssuers()).containsExactlyInAnyOrder(authority.certificate(), other.certificate());
+        try (TlsClient both = TlsClient.trusting(authority.certificate(), other.certificate())) {
+            assertThat(both.trustManager().getAcceptedIssuers())
+                    .containsExactlyInAnyOrder(authority.certificate(), other.certificate());
+        }
     }
 
     @Test

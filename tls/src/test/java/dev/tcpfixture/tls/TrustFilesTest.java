@@ -3,6 +3,7 @@ package dev.tcpfixture.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tcpfixture.TlsClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,21 +19,24 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 
-/** The PEM file and the PKCS#12 trust store: what they hold, that they load, and that close deletes them. */
+/**
+ * The trust files of {@link TlsClient}, the PEM file and the PKCS#12 trust store: what they hold, that they load, and
+ * that close deletes them.
+ */
 class TrustFilesTest {
     private final CertificateAuthority authority = CertificateAuthority.shared();
 
     @Test
     void filesAreWrittenToANewTemporaryDirectoryOfTheirOwn() throws Exception {
-        try (TrustFiles first = authority.clientTrust().writeFiles();
-                TrustFiles second = authority.clientTrust().writeFiles()) {
-            assertThat(first.directory()).isDirectory()
+        try (TlsClient first = authority.clientTrust();
+                TlsClient second = authority.clientTrust()) {
+            assertThat(first.pemFile().getParent()).isDirectory()
                     .startsWith(Path.of(System.getProperty("java.io.tmpdir")))
-                    .isNotEqualTo(second.directory());
-            assertThat(first.directory().getFileName().toString()).startsWith("tcpfixture-tls-");
-            assertThat(first.pemFile()).isRegularFile().hasParent(first.directory()).hasFileName("ca.pem");
-            assertThat(first.pkcs12File()).isRegularFile().hasParent(first.directory()).hasFileName("truststore.p12");
-            try (var listing = Files.list(first.directory())) {
+                    .isNotEqualTo(second.pemFile().getParent());
+            assertThat(first.pemFile().getParent().getFileName().toString()).startsWith("tcpfixture-tls-");
+            assertThat(first.pemFile()).isRegularFile().hasParent(first.pemFile().getParent()).hasFileName("ca.pem");
+            assertThat(first.pkcs12File()).isRegularFile().hasParent(first.pemFile().getParent()).hasFileName("truststore.p12");
+            try (var listing = Files.list(first.pemFile().getParent())) {
                 assertThat(listing).hasSize(2);
             }
         }
@@ -40,7 +44,7 @@ class TrustFilesTest {
 
     @Test
     void pemFileHoldsTheAuthorityCertificate() throws Exception {
-        try (TrustFiles files = authority.clientTrust().writeFiles()) {
+        try (TlsClient files = authority.clientTrust()) {
             String pem = Files.readString(files.pemFile(), StandardCharsets.US_ASCII);
 
             assertThat(pem).startsWith("-----BEGIN CERTIFICATE-----\n").endsWith("-----END CERTIFICATE-----\n");
@@ -52,7 +56,7 @@ class TrustFilesTest {
     @Test
     void pemFileOfSeveralAuthoritiesHoldsEach() throws Exception {
         CertificateAuthority other = CertificateAuthority.create("second test CA");
-        try (TrustFiles files = ClientTrust.of(authority.certificate(), other.certificate()).writeFiles()) {
+        try (TlsClient files = TlsClient.trusting(authority.certificate(), other.certificate())) {
             assertThat(readCertificates(files.pemFile())).containsExactly(authority.certificate(), other.certificate());
             assertThat(loadPkcs12(files, files.pkcs12Password()).size()).isEqualTo(2);
         }
@@ -60,7 +64,7 @@ class TrustFilesTest {
 
     @Test
     void pkcs12TrustStoreLoadsWithItsPasswordAndHoldsTheAuthorityAsATrustedEntry() throws Exception {
-        try (TrustFiles files = authority.clientTrust().writeFiles()) {
+        try (TlsClient files = authority.clientTrust()) {
             KeyStore store = loadPkcs12(files, files.pkcs12Password());
 
             List<String> aliases = Collections.list(store.aliases());
@@ -72,7 +76,7 @@ class TrustFilesTest {
 
     @Test
     void pkcs12TrustStoreRefusesAWrongPassword() throws Exception {
-        try (TrustFiles files = authority.clientTrust().writeFiles()) {
+        try (TlsClient files = authority.clientTrust()) {
             assertThatThrownBy(() -> loadPkcs12(files, "wrong"))
                     .isInstanceOf(IOException.class)
                     .hasMessage("keystore password was incorrect");
@@ -81,7 +85,7 @@ class TrustFilesTest {
 
     @Test
     void pkcs12TrustStoreLoadedFromItsFileMakesATrustingClient() throws Exception {
-        try (TrustFiles files = authority.clientTrust().writeFiles();
+        try (TlsClient files = authority.clientTrust();
                 TestTlsServer server = new TestTlsServer(authority.serverTls())) {
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(loadPkcs12(files, files.pkcs12Password()));
@@ -94,7 +98,7 @@ class TrustFilesTest {
 
     @Test
     void trustStorePropertiesNameTheFileItsPasswordAndType() throws Exception {
-        try (TrustFiles files = authority.clientTrust().writeFiles()) {
+        try (TlsClient files = authority.clientTrust()) {
             assertThat(files.trustStoreProperties()).isEqualTo(Map.of(
                     "javax.net.ssl.trustStore", files.pkcs12File().toString(),
                     "javax.net.ssl.trustStorePassword", "tcpfixture",
@@ -105,7 +109,7 @@ class TrustFilesTest {
 
     @Test
     void freshJvmConfiguredOnlyByTheTrustStorePropertiesConnects() throws Exception {
-        try (TrustFiles files = authority.clientTrust().writeFiles();
+        try (TlsClient files = authority.clientTrust();
                 TestTlsServer server = new TestTlsServer(authority.serverTls())) {
             List<String> options = new ArrayList<>();
             files.trustStoreProperties().forEach((name, value) -> options.add("-D" + name + "=" + value));
@@ -131,18 +135,23 @@ class TrustFilesTest {
 
     @Test
     void closeDeletesTheFilesAndTheDirectoryOnceAndForAll() throws Exception {
-        TrustFiles files = authority.clientTrust().writeFiles();
-        Files.writeString(files.directory().resolve("client.log"), "left by a client");
-        Files.createDirectory(files.directory().resolve("nested"));
-        Files.writeString(files.directory().resolve("nested").resolve("more"), "more");
+        TlsClient files = authority.clientTrust();
+        Path pem = files.pemFile();
+        Path pkcs12 = files.pkcs12File();
+        Path directory = pem.getParent();
+        Files.writeString(directory.resolve("client.log"), "left by a client");
+        Files.createDirectory(directory.resolve("nested"));
+        Files.writeString(directory.resolve("nested").resolve("more"), "more");
 
         files.close();
 
-        assertThat(files.pemFile()).doesNotExist();
-        assertThat(files.pkcs12File()).doesNotExist();
-        assertThat(files.directory()).doesNotExist();
+        assertThat(pem).doesNotExist();
+        assertThat(pkcs12).doesNotExist();
+        assertThat(directory).doesNotExist();
+        assertThatThrownBy(files::pemFile).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("trust files are deleted");
         files.close(); // the second time does nothing
-        assertThat(files.directory()).doesNotExist();
+        assertThat(files.sslContext()).as("the contexts still work").isNotNull();
     }
 
     private static List<java.security.cert.Certificate> readCertificates(Path pem) throws Exception {
@@ -151,7 +160,7 @@ class TrustFilesTest {
         }
     }
 
-    private static KeyStore loadPkcs12(TrustFiles files, String password) throws Exception {
+    private static KeyStore loadPkcs12(TlsClient files, String password) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(files.pkcs12File())) {
             store.load(in, password.toCharArray());

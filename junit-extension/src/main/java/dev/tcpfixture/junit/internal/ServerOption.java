@@ -1,14 +1,17 @@
 package dev.tcpfixture.junit.internal;
 
+import dev.tcpfixture.ClientAuth;
 import dev.tcpfixture.ConnectionMode;
 import dev.tcpfixture.FakeTcpServer;
 import dev.tcpfixture.TlsFault;
+import dev.tcpfixture.TlsVersion;
 import dev.tcpfixture.internal.Messages;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -170,6 +173,55 @@ public enum ServerOption {
         @Override
         FakeTcpServer.Builder apply(FakeTcpServer.Builder builder, Object value) {
             return builder.tls((TlsFault) value);
+        }
+
+        @Override
+        boolean configurable() {
+            return false;
+        }
+    },
+
+    /**
+     * {@link FakeTcpServer.Builder#tlsClientAuth(ClientAuth)}: mutual TLS. Only an attribute of {@code @TcpServer},
+     * never a configuration parameter (it needs a TLS server, which most are not).
+     */
+    TLS_CLIENT_AUTH("tlsClientAuth", "one of " + Arrays.toString(ClientAuth.values())) {
+        @Override
+        Object parse(String text) {
+            return ClientAuth.valueOf(text.trim().toUpperCase(Locale.ROOT));
+        }
+
+        @Override
+        FakeTcpServer.Builder apply(FakeTcpServer.Builder builder, Object value) {
+            return builder.tlsClientAuth((ClientAuth) value);
+        }
+
+        @Override
+        boolean configurable() {
+            return false;
+        }
+    },
+
+    /**
+     * {@link FakeTcpServer.Builder#tlsVersions(TlsVersion, TlsVersion...)}: the versions the TLS server accepts. Only
+     * an attribute of {@code @TcpServer}; its text is the names of the elements of the attribute's array, separated
+     * by commas.
+     */
+    TLS_VERSIONS("tlsVersions", "some of " + Arrays.toString(TlsVersion.values())) {
+        @Override
+        Object parse(String text) {
+            EnumSet<TlsVersion> versions = EnumSet.noneOf(TlsVersion.class);
+            for (String name : text.split(",")) {
+                versions.add(TlsVersion.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+            }
+            return versions;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        FakeTcpServer.Builder apply(FakeTcpServer.Builder builder, Object value) {
+            TlsVersion[] versions = ((EnumSet<TlsVersion>) value).toArray(new TlsVersion[0]);
+            return builder.tlsVersions(versions[0], Arrays.copyOfRange(versions, 1, versions.length));
         }
 
         @Override

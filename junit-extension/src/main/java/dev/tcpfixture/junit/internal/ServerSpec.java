@@ -1,7 +1,9 @@
 package dev.tcpfixture.junit.internal;
 
+import dev.tcpfixture.ClientAuth;
 import dev.tcpfixture.ConnectionMode;
 import dev.tcpfixture.TlsFault;
+import dev.tcpfixture.TlsVersion;
 import dev.tcpfixture.junit.TcpServer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,6 +36,13 @@ record ServerSpec(String name, boolean verify, boolean ipv6, Map<ServerOption, S
         }
         if (annotation.tlsFault().length > 0) {
             options.put(ServerOption.TLS_FAULT, Arrays.stream(annotation.tlsFault()).map(TlsFault::name)
+                    .collect(Collectors.joining(", ")));
+        }
+        if (annotation.tlsClientAuth() != ClientAuth.NONE) {
+            options.put(ServerOption.TLS_CLIENT_AUTH, annotation.tlsClientAuth().name());
+        }
+        if (annotation.tlsVersions().length > 0) {
+            options.put(ServerOption.TLS_VERSIONS, Arrays.stream(annotation.tlsVersions()).map(TlsVersion::name)
                     .collect(Collectors.joining(", ")));
         }
         putIfSet(options, ServerOption.STEP_TIMEOUT, annotation.stepTimeout());
@@ -85,7 +94,7 @@ record ServerSpec(String name, boolean verify, boolean ipv6, Map<ServerOption, S
      * {@code tlsFault = {EXPIRED, WRONG_HOST}}.
      */
     static String attribute(ServerOption option, String value) {
-        if (option == ServerOption.TLS_FAULT && value.contains(",")) {
+        if (option == ServerOption.TLS_FAULT && value.contains(",") || option == ServerOption.TLS_VERSIONS) {
             return option.optionName() + " = {" + value + "}";
         }
         boolean text = option == ServerOption.STEP_TIMEOUT || option == ServerOption.CHARSET;

@@ -32,7 +32,13 @@ final class ServerStarter {
      *     unnoticed
      */
     static FakeTcpServer start(ServerSpec spec, String origin, ExtensionOptions options, ExtensionContext context) {
-        return builder(spec, origin, options, context).start();
+        FakeTcpServer.Builder builder = builder(spec, origin, options, context);
+        try {
+            return builder.start();
+        } catch (IllegalStateException e) { // TLS options without TLS
+            throw new ExtensionConfigurationException("Invalid " + spec.label() + " on " + origin + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /** Returns the builder of the server {@code spec} asks for; see {@link #start}. */

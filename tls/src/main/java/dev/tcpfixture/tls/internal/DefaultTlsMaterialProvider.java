@@ -12,11 +12,13 @@ import java.util.Map;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.X509KeyManager;
 
 /**
  * The default material behind {@code FakeTcpServer.builder().tls()}: the {@linkplain CertificateAuthority#shared()
  * shared authority}'s server certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1}, TLS 1.2 and 1.3,
- * no client authentication. The context is made on the first call and reused.
+ * no client authentication unless the server asks for it, and the shared authority trusted for client certificates.
+ * The context is made on the first call and reused.
  */
 public final class DefaultTlsMaterialProvider implements TlsMaterialProvider {
 
@@ -77,6 +79,12 @@ public final class DefaultTlsMaterialProvider implements TlsMaterialProvider {
             default:
                 throw new AssertionError(fault);
         }
+    }
+
+    /** Returns the key manager of a new client certificate from the shared authority. */
+    @Override
+    public X509KeyManager clientKeyManager(String commonName) {
+        return CertificateAuthority.shared().clientCertificate(commonName).keyManager();
     }
 
     @Override

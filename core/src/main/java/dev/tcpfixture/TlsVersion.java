@@ -1,6 +1,11 @@
-package dev.tcpfixture.tls;
+package dev.tcpfixture;
 
-/** A TLS protocol version a server can be pinned to. */
+/**
+ * A TLS protocol version a server can be pinned to, for {@link FakeTcpServer.Builder#tlsVersions(TlsVersion,
+ * TlsVersion...)}.
+ *
+ * @since 0.1
+ */
 public enum TlsVersion {
     /** TLS 1.2 (RFC 5246). */
     TLS_1_2("TLSv1.2"),

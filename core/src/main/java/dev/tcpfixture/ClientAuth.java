@@ -1,6 +1,11 @@
-package dev.tcpfixture.tls;
+package dev.tcpfixture;
 
-/** Whether a server asks the client for a certificate (mutual TLS). */
+/**
+ * Whether a TLS server asks the client for a certificate (mutual TLS), for
+ * {@link FakeTcpServer.Builder#tlsClientAuth(ClientAuth)}.
+ *
+ * @since 0.1
+ */
 public enum ClientAuth {
     /** The server does not ask for a client certificate. */
     NONE,
