@@ -520,7 +520,7 @@ public final class Script {
      */
     public Script tlsFault(TlsFault fault) {
         Objects.requireNonNull(fault, "fault");
-        return then(Steps.tlsFault(fault));
+        return then(Steps.tlsFault(fault), StepForm.of(Kind.TLS_FAULT, fault));
     }
 
     /**
@@ -654,7 +654,7 @@ public final class Script {
      *     {@code close after sending 10 bytes}</td><td>the delivery faults</td></tr>
      * <tr><td>{@code line ending "\n"}, {@code shutdown output}, {@code start tls}, {@code echo},
      *     {@code close}, {@code reset}, {@code stall}, {@code tls stall}, {@code plaintext reply "..."},
-     *     {@code reset during handshake}</td><td>the steps of the same names</td></tr>
+     *     {@code reset during handshake}, {@code tls fault EXPIRED}</td><td>the steps of the same names</td></tr>
      * </table>
      *
      * <p>Bytes between quotes are printable ASCII and the escapes {@code \r \n \t \" \\ \xNN}; text between

@@ -256,7 +256,9 @@ class ScriptTextTest {
                 Arguments.of("drip 0 bytes every 1 ms", "chunkSize must be positive, was 0"),
                 Arguments.of("fragment 1 x", "expected a whole number, but found \"x\""),
                 Arguments.of("server> random 3000000000 bytes seed 1", "expected a number up to 2147483647"),
-                Arguments.of("deliver half", "expected \"whole\", but found \"half\""));
+                Arguments.of("deliver half", "expected \"whole\", but found \"half\""),
+                Arguments.of("tls fault EXPIRING", "expected a certificate fault (EXPIRED, NOT_YET_VALID, WRONG_HOST, "
+                        + "UNTRUSTED_ISSUER, SELF_SIGNED), but found \"EXPIRING\""));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,6 +1,7 @@
 package dev.tcpfixture.internal;
 
 import dev.tcpfixture.Script;
+import dev.tcpfixture.TlsFault;
 import dev.tcpfixture.internal.StepForm.Kind;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
@@ -99,6 +100,7 @@ public final class ScriptText {
             case TLS_STALL -> text.append("tls stall");
             case PLAINTEXT_REPLY -> text(text.append("plaintext reply "), (String) first);
             case RESET_DURING_HANDSHAKE -> text.append("reset during handshake");
+            case TLS_FAULT -> text.append("tls fault ").append(((TlsFault) first).name());
             case CODE -> throw new IllegalStateException("code has no text form"); // checked by the caller
         }
     }
@@ -334,6 +336,9 @@ public final class ScriptText {
             return script.stall();
         }
         if (line.word("tls")) {
+            if (line.word("fault")) {
+                return script.tlsFault(line.tlsFault());
+            }
             line.require("stall");
             return script.tlsStall();
         }
@@ -343,7 +348,7 @@ public final class ScriptText {
         }
         throw line.error("expected a step (server> ..., client> ..., pause, drip, fragment, deliver whole, close "
                 + "after sending, line ending, step timeout, shutdown output, start tls, echo, close, reset, "
-                + "stall, tls stall, plaintext reply, reset during handshake), but found " + line.rest());
+                + "stall, tls stall, plaintext reply, reset during handshake, tls fault), but found " + line.rest());
     }
 
     /** One line of a script's text, read from left to right. */
@@ -457,6 +462,18 @@ public final class ScriptText {
                 throw error("expected a duration in whole nanoseconds, up to about 292 billion years, but found "
                         + amount + " " + unit);
             }
+        }
+
+        TlsFault tlsFault() {
+            String name = token();
+            for (TlsFault fault : TlsFault.values()) {
+                if (fault.name().equals(name)) {
+                    at += name.length();
+                    return fault;
+                }
+            }
+            throw error("expected a certificate fault (" + java.util.Arrays.toString(TlsFault.values())
+                    .replace("[", "").replace("]", "") + "), but found " + rest());
         }
 
         String regex() {

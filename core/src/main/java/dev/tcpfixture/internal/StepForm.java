@@ -103,6 +103,8 @@ public record StepForm(Kind kind, Object first, Object second) {
         PLAINTEXT_REPLY,
         /** {@code resetDuringHandshake()}. */
         RESET_DURING_HANDSHAKE,
+        /** {@code tlsFault(TlsFault)}: {@code TlsFault}. */
+        TLS_FAULT,
         /** A step that runs code: {@code handle}, {@code answerLines}, {@code expectLine} with a predicate. */
         CODE
     }
