@@ -130,21 +130,27 @@ final class TlsPhases {
                 System.out.println(measure(knobs, warmUp, cycles));
             }
         }
-        if (only != null) {
+        if (only != null && !only.equals("okhttp")) {
             return;
         }
         System.out.printf(Locale.ROOT, "%nWith OkHttp 5.5.1 as the client (a user's test): start MockWebServer over"
                 + " HTTPS, one call, close the client's connections, close the server; median (p90) in µs%n");
         for (boolean http2 : new boolean[] {true, false}) {
             for (boolean serverNoDelay : new boolean[] {false, true}) {
-                System.out.println(measureOkHttp(http2, serverNoDelay, warmUp, cycles));
+                System.out.println(measureOkHttp(http2, serverNoDelay, false, warmUp, cycles));
             }
+            System.out.println(measureOkHttp(http2, true, true, warmUp, cycles));
         }
     }
 
     /** A test's lifecycle with OkHttp's own client: does a user of MockWebServer over HTTPS meet the delay? */
-    static String measureOkHttp(boolean http2, boolean serverNoDelay, int warmUp, int cycles) throws Exception {
-        OkHttpClient client = new OkHttpClient.Builder()
+    static String measureOkHttp(boolean http2, boolean serverNoDelay, boolean clientNoDelay, int warmUp, int cycles)
+            throws Exception {
+        OkHttpClient.Builder builder = new OkHttpClient.Builder();
+        if (clientNoDelay) {
+            builder.socketFactory(new NoDelaySocketFactory());
+        }
+        OkHttpClient client = builder
                 .sslSocketFactory(TlsMaterial.CLIENT, TlsMaterial.CLIENT_CERTIFICATES.trustManager())
                 .protocols(http2 ? List.of(Protocol.HTTP_2, Protocol.HTTP_1_1) : List.of(Protocol.HTTP_1_1))
                 .build();
@@ -183,8 +189,9 @@ final class TlsPhases {
             }
         }
         client.dispatcher().executorService().shutdown();
-        return String.format(Locale.ROOT, "  OkHttp client, %-8s server TCP_NODELAY %-5s: call %.0f (%.0f), whole"
-                + " lifecycle %.0f (%.0f); delayed ACKs per cycle %.2f", negotiated, serverNoDelay,
+        return String.format(Locale.ROOT, "  OkHttp client, %-8s server TCP_NODELAY %-5s client TCP_NODELAY %-5s:"
+                + " call %.0f (%.0f), whole lifecycle %.0f (%.0f); delayed ACKs per cycle %.2f", negotiated,
+                serverNoDelay, clientNoDelay,
                 LifecyclePhases.micros(LifecyclePhases.percentile(call, 50)),
                 LifecyclePhases.micros(LifecyclePhases.percentile(call, 90)),
                 LifecyclePhases.micros(LifecyclePhases.percentile(whole, 50)),
@@ -283,6 +290,37 @@ final class TlsPhases {
         }
         times[8] = System.nanoTime();
         return reads;
+    }
+
+    /** Unconnected client sockets with TCP_NODELAY on (OkHttp connects them itself). */
+    private static final class NoDelaySocketFactory extends javax.net.SocketFactory {
+
+        @Override
+        public Socket createSocket() throws IOException {
+            Socket socket = new Socket();
+            socket.setTcpNoDelay(true);
+            return socket;
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) {
+            throw new UnsupportedOperationException("OkHttp creates unconnected sockets");
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) {
+            throw new UnsupportedOperationException("OkHttp creates unconnected sockets");
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) {
+            throw new UnsupportedOperationException("OkHttp creates unconnected sockets");
+        }
+
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) {
+            throw new UnsupportedOperationException("OkHttp creates unconnected sockets");
+        }
     }
 
     /** Writes the request, reads the head and then the body (exactly Content-Length bytes). */
