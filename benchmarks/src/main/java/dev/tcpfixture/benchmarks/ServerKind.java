@@ -72,7 +72,41 @@ enum ServerKind {
         }
     },
 
-    /** MockWebServer over HTTPS with okhttp-tls's held certificate, as its documentation shows. */
+    /**
+     * MockWebServer over HTTPS as {@link #MOCKWEBSERVER_TLS}, but its accepted sockets get TCP_NODELAY, as the
+     * fake's and the raw floor's do, through MockWebServer's public {@code serverSocketFactory}: the TLS
+     * comparison of the servers' own costs. As shipped, MockWebServer leaves Nagle's algorithm on, which holds
+     * back two of its small TLS records until the client's delayed acknowledgements (40 ms each on Linux).
+     */
+    MOCKWEBSERVER_TLS_NODELAY("mockwebserver-tls-nodelay", Client.Protocol.HTTP, "MockWebServer") {
+        @Override
+        BenchServer startForOneExchange() {
+            MockWebServer server = new MockWebServer();
+            server.setServerSocketFactory(NoDelayServerSocketFactory.INSTANCE);
+            server.useHttps(TlsMaterial.MWS_SERVER);
+            server.enqueue(RESPONSE);
+            return MwsHandle.start(server);
+        }
+
+        @Override
+        BenchServer startServing() {
+            MockWebServer server = new MockWebServer();
+            server.setServerSocketFactory(NoDelayServerSocketFactory.INSTANCE);
+            server.useHttps(TlsMaterial.MWS_SERVER);
+            server.setDispatcher(new Dispatcher() {
+                @Override
+                public MockResponse dispatch(RecordedRequest request) {
+                    return RESPONSE;
+                }
+            });
+            return MwsHandle.start(server);
+        }
+    },
+
+    /**
+     * MockWebServer over HTTPS with okhttp-tls's held certificate, as its documentation shows and as shipped
+     * (Nagle's algorithm on for its accepted sockets).
+     */
     MOCKWEBSERVER_TLS("mockwebserver-tls", Client.Protocol.HTTP, "MockWebServer") {
         @Override
         BenchServer startForOneExchange() {

@@ -15,13 +15,15 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * What a test pays for a TLS server: start it, connect, complete a handshake, one exchange, close the client
  * (close_notify), close the server. Certificates are made once per JVM, outside what is timed, for both servers.
+ * MockWebServer runs twice: with TCP_NODELAY on its accepted sockets as the fake has it (the comparison of the
+ * servers), and as shipped (what a test with a client like this one pays: two delayed acknowledgements).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class TlsLifecycleBenchmark {
 
-    @Param({"fake-tls", "mockwebserver-tls"})
+    @Param({"fake-tls", "mockwebserver-tls-nodelay", "mockwebserver-tls"})
     public String server;
 
     private ServerKind kind;

@@ -25,11 +25,12 @@ final class TlsMaterial {
             .build()
             .sslSocketFactory();
 
-    static final SSLSocketFactory CLIENT = new HandshakeCertificates.Builder()
+    static final HandshakeCertificates CLIENT_CERTIFICATES = new HandshakeCertificates.Builder()
             .addTrustedCertificate(CertificateAuthority.shared().certificate())
             .addTrustedCertificate(MWS_CERTIFICATE.certificate())
-            .build()
-            .sslSocketFactory();
+            .build();
+
+    static final SSLSocketFactory CLIENT = CLIENT_CERTIFICATES.sslSocketFactory();
 
     private TlsMaterial() {
     }
