@@ -81,6 +81,19 @@ class TutorialHostNamesTest {
         assertConnectTimesOut(server, Duration.ofSeconds(2), () -> fetcher.fetch(URL));
     }
 
+    @Test
+    @FakeHost(name = "data.pr4e.org", server = "web", delay = "PT0.5S")
+    void aSlowLookupIsNotCoveredByTheConnectTimeout(@TcpServer("web") FakeTcpServer server) throws Exception {
+        server.enqueue(Demo.ROMEO_SERVER);
+        HttpFetcher fetcher = new HttpFetcher("data.pr4e.org", server.port(), 100);
+
+        long start = System.nanoTime();
+        String response = fetcher.fetch(URL); // the name resolves in new InetSocketAddress(...), before connect
+
+        assertThat(HttpFetcher.body(response)).isEqualTo(Demo.ROMEO);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
+    }
+
     // ---- the same with the JDK's HttpClient ----
 
     @Test

@@ -132,6 +132,17 @@ class FakeHostsTest {
     }
 
     @Test
+    void aSocketMadeWithTheNameTriesTheFirstAddressOnly() throws Exception {
+        try (FakeTcpServer refusing = FakeTcpServer.builder().mode(ConnectionMode.REFUSE).start();
+                FakeHosts.Registration names = FakeHosts.register(FakeName.resolving("api.test", V4, V6))) {
+            // new Socket(host, port) takes InetAddress.getByName(host): the first address, no fallback
+            assertThatThrownBy(() -> new Socket("api.test", refusing.port()))
+                    .isExactlyInstanceOf(ConnectException.class).hasMessage("Connection refused");
+            assertThat(names.lookupCount("api.test")).isEqualTo(1);
+        }
+    }
+
+    @Test
     void theJdksFamilyPreferenceOrdersTheAddressesAsForARealName() throws Exception {
         // java.net.preferIPv6Addresses is false by default: IPv4 first, as the JDK asks its resolver
         try (FakeHosts.Registration names = FakeHosts.register(FakeName.resolving("api.test", V6, V4))) {
