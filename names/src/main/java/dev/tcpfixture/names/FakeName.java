@@ -23,7 +23,8 @@ import java.util.Objects;
  * FakeName.resolving("moved.test", oldAddress).thenResolving(newAddress) // another answer from the 2nd lookup on
  * }</pre>
  *
- * <p>Names compare without case ({@code Data.PR4E.org} is {@code data.pr4e.org}). Addresses must be loopback
+ * <p>Names compare without case ({@code Data.PR4E.org} is {@code data.pr4e.org}); {@code localhost} cannot be
+ * faked. Addresses must be loopback
  * addresses ({@code 127.0.0.0/8}, {@code ::1}): a faked name leads only to the fake servers of this machine.
  *
  * @param name the host name, in lower case
@@ -142,6 +143,10 @@ public record FakeName(String name, List<Answer> answers) {
                 || lower.startsWith(".") || lower.contains("..")) {
             throw new IllegalArgumentException("Expected a host name (letters, digits, '-', '_' and '.', at most 253 "
                     + "characters), but got \"" + bounded(name) + "\"");
+        }
+        if (lower.equals("localhost") || lower.endsWith(".localhost") || lower.equals("localhost.")) {
+            throw new IllegalArgumentException("Expected a host name other than localhost, but got " + name
+                    + ": localhost is the loopback address for every fake server and client of the JVM");
         }
         if (lower.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) {
             throw new IllegalArgumentException("Expected a host name, but got the address literal " + name

@@ -218,6 +218,9 @@ class FakeHostsTest {
         assertThatThrownBy(() -> FakeName.unknown("127.0.0.1")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("address literal");
         assertThatThrownBy(() -> FakeName.unknown("two words")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FakeName.resolving("LocalHost", V4)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Expected a host name other than localhost, but got LocalHost: localhost is the loopback "
+                        + "address for every fake server and client of the JVM");
         assertThatThrownBy(() -> FakeName.resolving("none.test")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> FakeName.slow("slow.test", Duration.ofMillis(-1), V4))
                 .isInstanceOf(IllegalArgumentException.class);
