@@ -23,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -111,6 +112,33 @@ class FakeHostAnnotationTest {
     }
 
     @UserTests
+    @FakeHost(name = "data.pr4e.org", server = "shared")
+    static class OnTheClassWithAPerClassServer {
+
+        @TcpServer(value = "shared", ipv6 = true)
+        static FakeTcpServer shared;
+
+        @Test
+        void first() throws IOException {
+            assertThat(InetAddress.getByName("data.pr4e.org")).isInstanceOf(Inet6Address.class);
+        }
+
+        @Test
+        void second() throws IOException {
+            assertThat(InetAddress.getByName("data.pr4e.org").getHostAddress()).isEqualTo("0:0:0:0:0:0:0:1");
+        }
+
+        @Nested
+        class Inner {
+
+            @Test
+            void theEnclosingClassesFakeHolds() throws IOException {
+                assertThat(InetAddress.getByName("data.pr4e.org")).isInstanceOf(Inet6Address.class);
+            }
+        }
+    }
+
+    @UserTests
     static class Misconfigured {
 
         @Test
@@ -131,8 +159,9 @@ class FakeHostAnnotationTest {
 
     @Test
     void fakesNamesPerTestAndEndsThem() {
-        EngineExecutionResults results = TestKit.run(Map.of(), Faking.class, UnknownOnTheClass.class);
-        results.testEvents().assertStatistics(stats -> stats.started(6).succeeded(6));
+        EngineExecutionResults results = TestKit.run(Map.of(), Faking.class, UnknownOnTheClass.class,
+                OnTheClassWithAPerClassServer.class);
+        results.testEvents().assertStatistics(stats -> stats.started(9).succeeded(9));
     }
 
     @Test
