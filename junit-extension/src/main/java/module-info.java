@@ -12,4 +12,7 @@ module dev.tcpfixture.junit {
     requires java.net.http;
 
     exports dev.tcpfixture.junit;
+
+    // @FakeHost and @UnknownHost: provided by dev.tcpfixture.names (Java 21), when present
+    uses dev.tcpfixture.spi.HostNameProvider;
 }

@@ -31,6 +31,14 @@ class ReadmeDocumentTest {
                 "src/test/java/dev/tcpfixture/examples/MutualTlsClientTest.java");
     }
 
+    @Test
+    void theHostNameQuickStartsAreTheCodeThatRuns() throws IOException {
+        assertShownCodeRuns("## Host names", "### Quick start: JUnit",
+                "src/test/java/dev/tcpfixture/examples/TutorialHostNamesTest.java");
+        assertShownCodeRuns("## Host names", "### Quick start: without JUnit",
+                "../names/src/test/java/dev/tcpfixture/names/ReadmeQuickStartTest.java");
+    }
+
     /** The first Java block after the heading (and subheading) of README.md, line for line, in the source file. */
     private static void assertShownCodeRuns(String heading, String subheading, String sourceFile) throws IOException {
         String readme = Files.readString(Path.of("../README.md"));

@@ -2,7 +2,9 @@ package dev.tcpfixture.junit.internal;
 
 import dev.tcpfixture.junit.TcpServer;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.Parameter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -99,6 +101,7 @@ public final class ServerLifecycle {
         claim(context);
         injectInstances(context, perMethodClassContexts(classContexts(context)),
                 context.getRequiredTestInstances().getAllInstances(), ServerScope.TEST);
+        HostNameFakes.beforeEach(context, name -> serverNamed(context, name));
         if (!parallel(context)) {
             perClassServers(context).forEach(ManagedServer::setAsideNewFailures);
         }
@@ -300,6 +303,35 @@ public final class ServerLifecycle {
                     + "the servers different names.");
         }
         return server;
+    }
+
+    /**
+     * The server named {@code name} that the test sees, for {@code @FakeHost}: its own (started now if a parameter
+     * of the test method asks for it, as that parameter's server), else a per-class one.
+     *
+     * @return the server, or {@code null} if the test uses none of that name
+     */
+    private ManagedServer serverNamed(ExtensionContext context, String name) {
+        ManagedServer own = contextServers(context).find(name);
+        if (own != null) {
+            return own;
+        }
+        Method method = context.getRequiredTestMethod();
+        for (Parameter parameter : method.getParameters()) {
+            Optional<TcpServer> annotation = AnnotationSupport.findAnnotation(parameter, TcpServer.class);
+            if (annotation.isPresent() && ServerSpec.of(annotation.get()).name().equals(name)) {
+                return server(context, ServerScope.TEST, ServerSpec.of(annotation.get()),
+                        "parameter [" + parameter + "] in " + method.toGenericString(),
+                        ExtensionConfigurationException::new);
+            }
+        }
+        for (ExtensionContext classContext : classContexts(context)) {
+            ManagedServer shared = contextServers(classContext).find(name);
+            if (shared != null) {
+                return shared;
+            }
+        }
+        return null;
     }
 
     // ---- contexts and stores ----

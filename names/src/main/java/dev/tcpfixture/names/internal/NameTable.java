@@ -1,0 +1,207 @@
+package dev.tcpfixture.names.internal;
+
+import dev.tcpfixture.names.FakeHosts;
+import dev.tcpfixture.names.FakeName;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The names faked at this moment, for the whole JVM. Lookups read it without locking; registering and closing
+ * take one lock, so that a registration of several names is applied whole or not at all.
+ */
+public final class NameTable {
+
+    /** The JVM's table, which the resolver answers from. */
+    public static final NameTable SHARED = new NameTable();
+
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private long registrations;
+
+    /** One faked name: its fake, how many registrations hold it, how many lookups it answered. */
+    static final class Entry {
+        final FakeName fake;
+        final long order;
+        final AtomicInteger lookups = new AtomicInteger();
+        int holders; // guarded by the table's lock
+
+        Entry(FakeName fake, long order) {
+            this.fake = fake;
+            this.order = order;
+        }
+
+        /** Counts a lookup and returns its answer. */
+        FakeName.Answer nextAnswer() {
+            return fake.answer(lookups.getAndIncrement());
+        }
+    }
+
+    /**
+     * Registers the fakes, all or none.
+     *
+     * @param fakes the fakes, each of another name
+     * @return the registration
+     * @throws IllegalStateException if a name is faked differently already
+     */
+    public FakeHosts.Registration register(List<FakeName> fakes) {
+        List<FakeName> copy = List.copyOf(fakes);
+        Set<String> seen = new HashSet<>();
+        for (FakeName fake : copy) {
+            if (!seen.add(fake.name())) {
+                throw new IllegalArgumentException("Expected each name once in a registration, but " + fake.name()
+                        + " is faked twice: " + copy);
+            }
+        }
+        List<Entry> held = new ArrayList<>();
+        lock.lock();
+        try {
+            for (FakeName fake : copy) {
+                Entry existing = entries.get(fake.name());
+                if (existing != null && !existing.fake.equals(fake)) {
+                    throw new IllegalStateException("Expected to fake host name " + fake.name() + " as "
+                            + answers(fake) + ", but it is faked already as " + answers(existing.fake)
+                            + " by another registration (a test running at the same time?). Identical fakes of a "
+                            + "name are shared; different ones cannot be active at once: give the tests different "
+                            + "names, or keep them apart, for example with @ResourceLock(\"" + fake.name() + "\").");
+                }
+            }
+            for (FakeName fake : copy) {
+                Entry entry = entries.computeIfAbsent(fake.name(), name -> new Entry(fake, registrations++));
+                entry.holders++;
+                held.add(entry);
+            }
+        } finally {
+            lock.unlock();
+        }
+        return new Registration(this, copy, held);
+    }
+
+    private void release(List<Entry> held) {
+        lock.lock();
+        try {
+            for (Entry entry : held) {
+                if (--entry.holders == 0) {
+                    entries.remove(entry.fake.name(), entry);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Returns the entry of a faked name, or {@code null}; the name as the JDK passes it, in any case.
+     *
+     * @param host the name looked up
+     * @return the entry, or {@code null} if the name is not faked
+     */
+    Entry find(String host) {
+        Entry entry = entries.get(host);
+        return entry != null ? entry : entries.get(host.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Returns the name of the earliest registered fake that resolves to the address in any answer, or {@code null}.
+     *
+     * @param address the address's bytes
+     * @return the faked name, or {@code null}
+     */
+    String nameOf(byte[] address) {
+        Entry found = null;
+        for (Entry entry : entries.values()) {
+            if ((found == null || entry.order < found.order) && resolvesTo(entry.fake, address)) {
+                found = entry;
+            }
+        }
+        return found == null ? null : found.fake.name();
+    }
+
+    private static boolean resolvesTo(FakeName fake, byte[] address) {
+        for (FakeName.Answer answer : fake.answers()) {
+            for (InetAddress candidate : answer.addresses()) {
+                if (Arrays.equals(candidate.getAddress(), address)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Returns the lookups of a faked name, or 0.
+     *
+     * @param name the name, in any case
+     * @return the count
+     */
+    public int lookupCount(String name) {
+        Entry entry = find(name);
+        return entry == null ? 0 : entry.lookups.get();
+    }
+
+    /**
+     * Returns the names faked at this moment.
+     *
+     * @return the names
+     */
+    public Set<String> names() {
+        return Set.copyOf(entries.keySet());
+    }
+
+    private static String answers(FakeName fake) {
+        String text = fake.toString();
+        return text.substring(text.indexOf(" -> ") + 4);
+    }
+
+    /** A registration: releases its entries once. */
+    private static final class Registration implements FakeHosts.Registration {
+        private final NameTable table;
+        private final List<FakeName> fakes;
+        private final List<Entry> held;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        Registration(NameTable table, List<FakeName> fakes, List<Entry> held) {
+            this.table = table;
+            this.fakes = fakes;
+            this.held = held;
+        }
+
+        @Override
+        public List<FakeName> fakes() {
+            return fakes;
+        }
+
+        @Override
+        public int lookupCount(String name) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            for (Entry entry : held) {
+                if (entry.fake.name().equals(lower)) {
+                    return entry.lookups.get();
+                }
+            }
+            throw new IllegalArgumentException("Expected one of the names of this registration, "
+                    + fakes.stream().map(FakeName::name).toList() + ", but got " + name);
+        }
+
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                table.release(held);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "FakeHosts.Registration" + fakes + (closed.get() ? " (closed)" : "");
+        }
+    }
+}
