@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * A TCP proxy on loopback, run in the test's own process, between the client under test and a real server (the
@@ -152,6 +153,19 @@ public final class TcpProxy implements AutoCloseable {
     public TcpProxy upstream(String host, int port) {
         Objects.requireNonNull(host, "host");
         return upstream(new InetSocketAddress(literalOrLocalhost(host), port));
+    }
+
+    /**
+     * Sets where connections accepted from now on go, asked at each connection: for an upstream that starts
+     * after the proxy or moves (a container that restarts on another port). An answer that is {@code null} or not
+     * loopback resets that client, as an upstream that is down does, and is a failure of the proxy.
+     *
+     * @param resolver gives the upstream, on loopback
+     * @return this proxy
+     */
+    public TcpProxy upstream(Supplier<InetSocketAddress> resolver) {
+        engine.upstream(Objects.requireNonNull(resolver, "resolver"));
+        return this;
     }
 
     /**

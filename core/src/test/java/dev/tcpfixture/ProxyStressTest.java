@@ -93,7 +93,8 @@ class ProxyStressTest {
         ExecutorService pool = Executors.newFixedThreadPool(clients + 1);
         try (BusyLoad load = BusyLoad.start(2);
                 FakeTcpServer upstream = FakeTcpServer.builder().allowUnusedScripts().start();
-                TcpProxy proxy = TcpProxy.start(upstream.address())) {
+                TcpProxy proxy = TcpProxy.builder().upstream(upstream.address()).recordingLimit(64 * 1024 * 1024)
+                        .start()) {
             upstream.defaultScript(Script.create().echo());
             List<Future<byte[]>> sentByClient = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
@@ -136,8 +137,13 @@ class ProxyStressTest {
             for (RecordedConnection connection : connections) {
                 assertThat(connection.awaitClosed(WAIT)).isTrue();
                 byte[] received = connection.received();
-                assertThat(sent).anySatisfy(bytes -> assertThat(bytes).isEqualTo(received));
-                assertThat(connection.sent()).isEqualTo(received); // the echo came back whole, in order
+                assertThat(connection.receivedTruncated()).isFalse();
+                assertThat(sent.stream().filter(bytes -> Arrays.equals(bytes, received)).count())
+                        .as("clients that sent exactly the %d bytes connection #%d recorded", received.length,
+                                connection.id())
+                        .isEqualTo(1);
+                assertThat(Arrays.equals(connection.sent(), received))
+                        .as("the echo came back whole and in order on connection #%d", connection.id()).isTrue();
             }
             proxy.verify();
             upstream.verify();

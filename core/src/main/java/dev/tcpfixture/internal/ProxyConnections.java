@@ -16,8 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * The connections of one proxy: their records in order of acceptance, the ones still running, and the proxy's
@@ -35,7 +35,7 @@ final class ProxyConnections implements ServerPort.Listener {
     private final ChangeSignal changes;
     private final Quiescence quiescence;
     private final FaultSet faults;
-    private final AtomicReference<InetSocketAddress> upstream;
+    private final Supplier<InetSocketAddress> upstream;
 
     private final List<ConnectionRecorder> records = new ArrayList<>(); // guarded by itself
     private final BlockingQueue<ConnectionRecorder> untaken = new LinkedBlockingQueue<>();
@@ -47,7 +47,7 @@ final class ProxyConnections implements ServerPort.Listener {
     private boolean closed; // guarded by registration
 
     ProxyConnections(ProxySettings settings, ServerThreads threads, ShutdownSignal shutdown, ChangeSignal changes,
-            Quiescence quiescence, FaultSet faults, AtomicReference<InetSocketAddress> upstream) {
+            Quiescence quiescence, FaultSet faults, Supplier<InetSocketAddress> upstream) {
         this.settings = settings;
         this.threads = threads;
         this.shutdown = shutdown;
@@ -101,7 +101,7 @@ final class ProxyConnections implements ServerPort.Listener {
                     }
                 }
             } else {
-                ProxiedConnection connection = new ProxiedConnection(channel, recorder, settings, upstream::get,
+                ProxiedConnection connection = new ProxiedConnection(channel, recorder, settings, upstream,
                         faults, threads, shutdown, changes, proxied);
                 if (closed) {
                     connection.closeForShutdown();

@@ -11,9 +11,9 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The running proxy: the fake server's {@linkplain ServerPort port} (with its connection modes) and
@@ -29,7 +29,8 @@ public final class ProxyEngine implements AutoCloseable, Quiescence {
     private final ChangeSignal changes = new ChangeSignal();
     private final ShutdownSignal shutdown = new ShutdownSignal();
     private final FaultSet faults = new FaultSet();
-    private final AtomicReference<InetSocketAddress> upstream = new AtomicReference<>();
+    private volatile Supplier<InetSocketAddress> upstream = () -> null;
+    private volatile InetSocketAddress lastUpstream;
     private final ServerThreads threads;
     private final ProxyConnections connections;
     private final ServerPort port;
@@ -39,7 +40,7 @@ public final class ProxyEngine implements AutoCloseable, Quiescence {
     private ProxyEngine(ProxySettings settings) {
         this.settings = settings;
         this.threads = new ServerThreads("tcpfixture-proxy-" + PROXY_NUMBERS.incrementAndGet());
-        this.connections = new ProxyConnections(settings, threads, shutdown, changes, this, faults, upstream);
+        this.connections = new ProxyConnections(settings, threads, shutdown, changes, this, faults, this::resolveUpstream);
         this.port = new ServerPort(settings.server(), threads, connections);
     }
 
@@ -53,7 +54,7 @@ public final class ProxyEngine implements AutoCloseable, Quiescence {
      */
     public static ProxyEngine start(ProxySettings settings, InetSocketAddress upstream) {
         ProxyEngine engine = new ProxyEngine(settings);
-        engine.upstream.set(upstream);
+        engine.upstream(upstream);
         try {
             engine.port.switchTo(settings.server().initialMode());
         } catch (IOException e) {
@@ -81,13 +82,32 @@ public final class ProxyEngine implements AutoCloseable, Quiescence {
 
     // ---- upstream, mode and faults ----
 
+    /** Returns the upstream set, or the one a resolver gave last; {@code null} if none. */
     public InetSocketAddress upstream() {
-        return upstream.get();
+        return lastUpstream;
     }
 
     /** Sets the upstream for connections accepted from now on. */
     public void upstream(InetSocketAddress address) {
-        upstream.set(address);
+        lastUpstream = address;
+        upstream = () -> address;
+    }
+
+    /** Sets a resolver, asked for the upstream at each connection accepted from now on. */
+    public void upstream(Supplier<InetSocketAddress> resolver) {
+        upstream = resolver;
+    }
+
+    /** Asks for the upstream of a new connection; it must be loopback. */
+    private InetSocketAddress resolveUpstream() {
+        InetSocketAddress address = upstream.get();
+        if (address != null && (address.isUnresolved() || !address.getAddress().isLoopbackAddress())) {
+            throw new IllegalStateException("a TCP proxy forwards to a loopback address only, not " + address);
+        }
+        if (address != null) {
+            lastUpstream = address;
+        }
+        return address;
     }
 
     public ConnectionMode mode() {
