@@ -29,6 +29,7 @@ final class ProxiedConnection implements Runnable {
     private final ProxySettings settings;
     private final Supplier<InetSocketAddress> upstreamAddress;
     private final FaultSet faults;
+    private final BufferPool buffers;
     private final ServerThreads threads;
     private final ShutdownSignal shutdown;
     private final ChangeSignal changes;
@@ -46,13 +47,14 @@ final class ProxiedConnection implements Runnable {
     private Session fallback;
 
     ProxiedConnection(SocketChannel client, ConnectionRecorder recorder, ProxySettings settings,
-            Supplier<InetSocketAddress> upstreamAddress, FaultSet faults, ServerThreads threads,
+            Supplier<InetSocketAddress> upstreamAddress, FaultSet faults, BufferPool buffers, ServerThreads threads,
             ShutdownSignal shutdown, ChangeSignal changes, Set<ProxiedConnection> running) {
         this.client = client;
         this.recorder = recorder;
         this.settings = settings;
         this.upstreamAddress = upstreamAddress;
         this.faults = faults;
+        this.buffers = buffers;
         this.threads = threads;
         this.shutdown = shutdown;
         this.changes = changes;
@@ -132,11 +134,13 @@ final class ProxiedConnection implements Runnable {
             return null;
         }
         try {
+            int limit = settings.server().recordingLimit();
             ProxyPipe fromClient = new ProxyPipe(Direction.TO_UPSTREAM, client, channel, this, recorder, changes,
-                    faults);
+                    faults, buffers, limit);
             ProxyPipe toClientPipe;
             try {
-                toClientPipe = new ProxyPipe(Direction.TO_CLIENT, channel, client, this, recorder, changes, faults);
+                toClientPipe = new ProxyPipe(Direction.TO_CLIENT, channel, client, this, recorder, changes, faults,
+                        buffers, limit);
             } catch (IOException | RuntimeException e) {
                 fromClient.closeSelector();
                 throw e;

@@ -35,6 +35,7 @@ final class ProxyConnections implements ServerPort.Listener {
     private final ChangeSignal changes;
     private final Quiescence quiescence;
     private final FaultSet faults;
+    private final BufferPool buffers = new BufferPool();
     private final Supplier<InetSocketAddress> upstream;
 
     private final List<ConnectionRecorder> records = new ArrayList<>(); // guarded by itself
@@ -102,7 +103,7 @@ final class ProxyConnections implements ServerPort.Listener {
                 }
             } else {
                 ProxiedConnection connection = new ProxiedConnection(channel, recorder, settings, upstream,
-                        faults, threads, shutdown, changes, proxied);
+                        faults, buffers, threads, shutdown, changes, proxied);
                 if (closed) {
                     connection.closeForShutdown();
                 } else {

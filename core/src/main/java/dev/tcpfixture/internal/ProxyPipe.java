@@ -65,7 +65,9 @@ final class ProxyPipe implements Runnable {
     private final SelectionKey sourceKey;
     private final SelectionKey sinkKey;
     private final ReentrantLock lock = new ReentrantLock();
-    private final byte[] buffer = new byte[BUFFER_SIZE];
+    private final BufferPool buffers;
+    private final ByteBuffer buffer; // direct: the kernel reads and writes it without a copy in the JVM
+    private final int recordingLimit;
 
     // guarded by lock
     private int start;
@@ -82,7 +84,8 @@ final class ProxyPipe implements Runnable {
     private long chunkReadAt;
 
     ProxyPipe(Direction direction, SocketChannel source, SocketChannel sink, ProxiedConnection connection,
-            ConnectionRecorder recorder, ChangeSignal changes, FaultSet faults) throws IOException {
+            ConnectionRecorder recorder, ChangeSignal changes, FaultSet faults, BufferPool buffers,
+            int recordingLimit) throws IOException {
         this.direction = direction;
         this.fromClient = direction == Direction.TO_UPSTREAM;
         this.source = source;
@@ -91,6 +94,8 @@ final class ProxyPipe implements Runnable {
         this.recorder = recorder;
         this.changes = changes;
         this.faults = faults;
+        this.buffers = buffers;
+        this.recordingLimit = recordingLimit;
         this.selector = Selector.open();
         try {
             this.sourceKey = source.register(selector, SelectionKey.OP_READ);
@@ -99,6 +104,7 @@ final class ProxyPipe implements Runnable {
             selector.close();
             throw e;
         }
+        this.buffer = buffers.take();
     }
 
     @Override
@@ -116,7 +122,8 @@ final class ProxyPipe implements Runnable {
                     + Messages.abbreviate(String.valueOf(e)), e);
             connection.end(false, false, "proxy closed the connection after the failure");
         } finally {
-            moveTo(Phase.ENDED);
+            moveTo(Phase.ENDED); // under the lock: no check uses the buffer from now on
+            buffers.give(buffer);
             connection.pipeFinished();
         }
     }
@@ -316,7 +323,8 @@ final class ProxyPipe implements Runnable {
             lock.unlock();
         }
         // the region [from, from + count) is the pipe's own until start moves: checks only append after end
-        ByteBuffer piece = ByteBuffer.wrap(buffer, from, count);
+        ByteBuffer piece = buffer.duplicate();
+        piece.limit(from + count).position(from);
         while (piece.hasRemaining()) {
             int position = piece.position();
             int written;
@@ -328,7 +336,7 @@ final class ProxyPipe implements Runnable {
             }
             if (written > 0) {
                 if (!fromClient) {
-                    recorder.sent(buffer, position, written);
+                    record(position, written);
                 }
                 lock.lock();
                 try {
@@ -510,17 +518,21 @@ final class ProxyPipe implements Runnable {
             start = 0;
             end = 0;
         }
-        if (end == buffer.length) {
+        if (end == BUFFER_SIZE) {
             if (!compact || start == 0) {
                 return false;
             }
-            System.arraycopy(buffer, start, buffer, 0, end - start);
+            ByteBuffer unsent = buffer.duplicate();
+            unsent.limit(end).position(start);
+            unsent.compact();
             end -= start;
             start = 0;
         }
         int count;
         try {
-            count = source.read(ByteBuffer.wrap(buffer, end, buffer.length - end));
+            ByteBuffer free = buffer.duplicate();
+            free.limit(BUFFER_SIZE).position(end);
+            count = source.read(free);
         } catch (IOException e) {
             if (connection.isEnded()) {
                 return false;
@@ -542,10 +554,31 @@ final class ProxyPipe implements Runnable {
             return true;
         }
         if (fromClient) {
-            recorder.received(buffer, end, count);
+            record(end, count);
         }
         end += count;
         return true;
+    }
+
+    /**
+     * Records {@code count} bytes of the buffer from {@code position}: what the client sent, or what went to it.
+     * Copied only while the recording limit is not reached; beyond it the recorder only counts.
+     */
+    private void record(int position, int count) {
+        long recorded = fromClient ? recorder.receivedByteCount() : recorder.sentByteCount();
+        byte[] bytes;
+        int offset = 0;
+        if (recorded >= recordingLimit) {
+            bytes = BufferPool.UNRECORDED; // not read: the recorder keeps nothing more
+        } else {
+            bytes = new byte[count];
+            buffer.get(position, bytes);
+        }
+        if (fromClient) {
+            recorder.received(bytes, offset, count);
+        } else {
+            recorder.sent(bytes, offset, count);
+        }
     }
 
     // ---- for other threads ----
@@ -575,7 +608,7 @@ final class ProxyPipe implements Runnable {
             if (phase == Phase.RUNNING) {
                 return false;
             }
-            return end < buffer.length || atEnd() || kernelHolds() == 0; // held back, but all recorded
+            return end < BUFFER_SIZE || atEnd() || kernelHolds() == 0; // held back, but all recorded
         } finally {
             lock.unlock();
         }
