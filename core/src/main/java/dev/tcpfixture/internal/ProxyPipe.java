@@ -376,15 +376,18 @@ final class ProxyPipe implements Runnable {
                 continue;
             }
             Effect effect = byFault.get(fault);
+            boolean noted = fromClient || fault.kind() != ProxyFault.Kind.RESET_NOW; // a reset now: one note
             if (effect == null) {
                 effect = FaultEffects.create(fault, connection.id());
-                recorder.note("fault on: " + fault);
+                if (noted) {
+                    recorder.note("fault on: " + fault);
+                }
             }
             kept.put(fault, effect);
             next.add(effect);
         }
         for (ProxyFault fault : byFault.keySet()) {
-            if (!kept.containsKey(fault)) {
+            if (!kept.containsKey(fault) && (fromClient || fault.kind() != ProxyFault.Kind.RESET_NOW)) {
                 recorder.note("fault off: " + fault);
             }
         }
