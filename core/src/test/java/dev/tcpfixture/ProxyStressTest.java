@@ -157,6 +157,64 @@ class ProxyStressTest {
         assertThat(roundTrips.get()).isGreaterThanOrEqualTo(toggles / 4);
     }
 
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void aFaultAddedBeforeTheClientSendsAlwaysAppliesToWhatItSends() throws Exception {
+        int rounds = 200;
+        int late = 0;
+        int leaked = 0;
+        long start = System.nanoTime();
+        try (BusyLoad load = BusyLoad.start(2);
+                FakeTcpServer upstream = FakeTcpServer.builder().allowUnusedScripts().start();
+                TcpProxy proxy = TcpProxy.start(upstream.address())) {
+            upstream.defaultScript(Script.create().echo());
+            try (ProxyClient client = ProxyClient.connect(proxy)) {
+                ProxyFault previous = null; // removed just before the next is added: two changes in a row
+                for (int round = 0; round < rounds; round++) {
+                    Direction direction = round % 2 == 0 ? Direction.TO_UPSTREAM : Direction.TO_CLIENT;
+                    boolean latencyRound = round % 4 < 2;
+                    ProxyFault fault = latencyRound
+                            ? ProxyFault.latency(Duration.ofMillis(10 + round % 2)).direction(direction)
+                            : ProxyFault.stall().direction(direction);
+                    if (previous != null) {
+                        proxy.remove(previous);
+                    }
+                    proxy.add(fault);
+                    if (latencyRound) {
+                        long sent = System.nanoTime();
+                        client.send("ping " + round + "\n");
+                        assertThat(client.readLine()).isEqualTo("ping " + round);
+                        if (System.nanoTime() - sent < 10_000_000L) {
+                            late++;
+                        }
+                        previous = fault;
+                    } else {
+                        long before = upstream.connections().get(0).receivedByteCount();
+                        client.send("held " + round + "\n");
+                        assertThat(proxy.awaitQuiet()).isTrue();
+                        assertThat(upstream.awaitQuiet()).isTrue();
+                        boolean reached = direction == Direction.TO_UPSTREAM
+                                ? upstream.connections().get(0).receivedByteCount() != before
+                                : client.socket().getInputStream().available() > 0;
+                        if (reached) {
+                            leaked++;
+                        }
+                        proxy.remove(fault);
+                        previous = null;
+                        assertThat(client.readLine()).isEqualTo("held " + round);
+                    }
+                }
+            }
+            proxy.verify();
+            upstream.verify();
+        }
+        System.out.printf("proxy: %d rounds of a fault added just before the client sends, under load, in %d ms: "
+                + "%d latencies not applied, %d stalls that let bytes through%n", rounds,
+                (System.nanoTime() - start) / 1_000_000, late, leaked);
+        assertThat(late).isZero();
+        assertThat(leaked).isZero();
+    }
+
     /** Round trips of random sizes through an echo until {@code done}; returns everything it sent. */
     private static byte[] echoUntil(TcpProxy proxy, long seed, AtomicBoolean done, AtomicLong roundTrips)
             throws IOException {

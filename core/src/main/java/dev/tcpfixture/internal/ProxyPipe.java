@@ -176,6 +176,7 @@ final class ProxyPipe implements Runnable {
 
     /** Forwards what the buffer holds, piece by piece, as the faults allow. */
     private void forwardChunk() throws IOException {
+        refreshEffects(); // after the read: a fault added before the bytes came applies to them
         long delay = 0;
         for (Effect effect : effects) {
             delay += effect.chunkDelayNanos();
