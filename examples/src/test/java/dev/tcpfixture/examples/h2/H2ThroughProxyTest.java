@@ -53,6 +53,9 @@ class H2ThroughProxyTest {
     @AfterAll
     static void stopH2() {
         h2.stop();
+        // every test's proxy was closed after it: none of its threads is left
+        assertThat(Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(name -> name.startsWith("tcpfixture-proxy-"))).isEmpty();
     }
 
     @BeforeEach
