@@ -39,7 +39,7 @@ import org.openjdk.jmh.util.ListStatistics;
  * <pre>
  *   java -jar benchmarks/target/benchmarks.jar            the full run (about 8 minutes)
  *   java -jar benchmarks/target/benchmarks.jar --quick    a smoke run of a few seconds: checks, not figures
- *   --parts=lifecycle,throughput,tls,held,phases          only some parts
+ *   --parts=lifecycle,throughput,tls,held,phases,proxy    only some parts
  *   --servers=fake,raw,raw-pooled,mockwebserver,fake-tls,mockwebserver-tls-nodelay,mockwebserver-tls
  *                                                         only some servers
  *   --rounds=N                                            more or fewer rounds
@@ -142,7 +142,7 @@ public final class BenchmarkMain {
 
     public static void main(String[] args) throws Exception {
         Settings settings = Settings.FULL;
-        Set<String> parts = new LinkedHashSet<>(List.of("lifecycle", "throughput", "tls", "held", "phases"));
+        Set<String> parts = new LinkedHashSet<>(List.of("lifecycle", "throughput", "tls", "held", "phases", "proxy"));
         List<String> servers = List.of();
         for (String arg : args) {
             if (arg.equals("--quick")) {
@@ -156,7 +156,7 @@ public final class BenchmarkMain {
                 settings = settings.withRounds(Integer.parseInt(arg.substring("--rounds=".length())));
             } else {
                 System.err.println("usage: java -jar benchmarks.jar [--quick] [--rounds=N]"
-                        + " [--parts=lifecycle,throughput,tls,held,phases] [--servers=fake,raw,raw-pooled,mockwebserver]");
+                        + " [--parts=lifecycle,throughput,tls,held,phases,proxy] [--servers=fake,raw,raw-pooled,mockwebserver]");
                 System.exit(2);
                 return;
             }
@@ -187,6 +187,9 @@ public final class BenchmarkMain {
         }
         if (parts.contains("phases")) {
             phases(settings, kinds(servers, HELD_AND_PHASE_SERVERS), summary);
+        }
+        if (parts.contains("proxy")) {
+            ProxyComparison.run(settings, summary);
         }
 
         System.out.println();

@@ -1,0 +1,673 @@
+package dev.tcpfixture.internal;
+
+import dev.tcpfixture.ProxyFault;
+import dev.tcpfixture.ProxyFault.Direction;
+import dev.tcpfixture.internal.FaultEffects.Effect;
+import dev.tcpfixture.internal.FaultEffects.Ending;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One direction of a proxied connection, on a thread of its own: reads from its source into a bounded buffer,
+ * applies the faults of its direction, writes to its sink. What the client sends is recorded as it is read (the
+ * {@code RECEIVED} events), what goes to the client as the kernel takes it ({@code SENT}), as a fake server
+ * records. Memory is bounded: one buffer of {@value #BUFFER_SIZE} bytes; while it is full the pipe reads nothing,
+ * so a sender faster than its receiver is held back by TCP itself.
+ *
+ * <p>Quiet, for exact records, as the fake server's connections: the pipe from the client is quiet when it has
+ * read and recorded everything the kernel holds from the client (a check takes it from the kernel on the pipe's
+ * behalf while the pipe waits, as {@link RecordedInput} does) and is not in the middle of handling it; the pipe to
+ * the client when it is not between reading the upstream's bytes and recording them as sent. Waits have no
+ * deadline of their own but end when the connection ends (its selector is closed) or the faults change.
+ */
+final class ProxyPipe implements Runnable {
+
+    static final int BUFFER_SIZE = 64 * 1024;
+
+    private static final int CLOSE_DRAIN_LIMIT = 1024 * 1024;
+    private static final long CLOSE_DRAIN_NANOS = 100_000_000L;
+
+    /** Where the pipe is, for quiescence. */
+    enum Phase {
+        RUNNING("forwarding"),
+        AWAITING_SOURCE("waiting for bytes"),
+        AWAITING_SINK("waiting for its receiver to read"),
+        HOLDING("holding bytes back (a fault)"),
+        ENDED("ended");
+
+        final String description;
+
+        Phase(String description) {
+            this.description = description;
+        }
+    }
+
+    private final Direction direction;
+    private final boolean fromClient;
+    private final SocketChannel source;
+    private final SocketChannel sink;
+    private final ProxiedConnection connection;
+    private final ConnectionRecorder recorder;
+    private final ChangeSignal changes;
+    private final FaultSet faults;
+    private final Selector selector;
+    private final SelectionKey sourceKey;
+    private final SelectionKey sinkKey;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final BufferPool buffers;
+    private final ByteBuffer buffer; // direct: the kernel reads and writes it without a copy in the JVM
+    private final int recordingLimit;
+
+    // guarded by lock
+    private int start;
+    private int end;
+    private boolean sourceEnded;
+    private IOException sourceFailure;
+    private Phase phase = Phase.RUNNING;
+    private InputStream kernelBytes;
+
+    // the pipe's thread only
+    private long seenVersion = -1;
+    private final Map<ProxyFault, Effect> byFault = new HashMap<>();
+    private List<Effect> effects = List.of();
+    private long chunkReadAt;
+
+    ProxyPipe(Direction direction, SocketChannel source, SocketChannel sink, ProxiedConnection connection,
+            ConnectionRecorder recorder, ChangeSignal changes, FaultSet faults, BufferPool buffers,
+            int recordingLimit) throws IOException {
+        this.direction = direction;
+        this.fromClient = direction == Direction.TO_UPSTREAM;
+        this.source = source;
+        this.sink = sink;
+        this.connection = connection;
+        this.recorder = recorder;
+        this.changes = changes;
+        this.faults = faults;
+        this.buffers = buffers;
+        this.recordingLimit = recordingLimit;
+        this.selector = Selector.open();
+        try {
+            this.sourceKey = source.register(selector, SelectionKey.OP_READ);
+            this.sinkKey = sink.register(selector, 0);
+        } catch (IOException | RuntimeException e) {
+            selector.close();
+            throw e;
+        }
+        this.buffer = buffers.take();
+    }
+
+    @Override
+    public void run() {
+        try {
+            forward();
+        } catch (ClosedSelectorException | CancelledKeyException | IOException e) {
+            if (!connection.isEnded()) {
+                recorder.fail("", "expected the proxy to forward " + describe() + ", but forwarding failed with "
+                        + Messages.abbreviate(String.valueOf(e)), e);
+                connection.end(false, false, "proxy closed the connection after the failure");
+            }
+        } catch (RuntimeException | Error e) {
+            recorder.fail("", "expected the proxy to forward " + describe() + ", but forwarding failed with "
+                    + Messages.abbreviate(String.valueOf(e)), e);
+            connection.end(false, false, "proxy closed the connection after the failure");
+        } finally {
+            moveTo(Phase.ENDED); // under the lock: no check uses the buffer from now on
+            buffers.give(buffer);
+            connection.pipeFinished();
+        }
+    }
+
+    private String describe() {
+        return fromClient ? "the client's bytes to the upstream" : "the upstream's bytes to the client";
+    }
+
+    // ---- the loop ----
+
+    private void forward() throws IOException {
+        while (!connection.isEnded()) {
+            refreshEffects();
+            if (resetRequested()) {
+                connection.end(true, true, "proxy reset the connection (fault: reset now)");
+                return;
+            }
+            if (stalled()) {
+                hold(Deadlines.NONE);
+                continue;
+            }
+            int available;
+            boolean atEnd;
+            boolean waiting = false;
+            lock.lock();
+            try {
+                if (start == end && !atEnd()) {
+                    if (pump(true)) {
+                        chunkReadAt = System.nanoTime();
+                    } else {
+                        prepareWait(Phase.AWAITING_SOURCE, SelectionKey.OP_READ, 0);
+                        waiting = true;
+                    }
+                }
+                available = end - start;
+                atEnd = atEnd();
+            } finally {
+                lock.unlock();
+            }
+            if (waiting) {
+                select(Deadlines.NONE);
+            } else if (available > 0) {
+                forwardChunk();
+            } else if (atEnd) {
+                forwardEnd();
+                return;
+            }
+        }
+    }
+
+    /** Forwards what the buffer holds, piece by piece, as the faults allow. */
+    private void forwardChunk() throws IOException {
+        refreshEffects(); // after the read: a fault added before the bytes came applies to them
+        long delay = 0;
+        for (Effect effect : effects) {
+            delay += effect.chunkDelayNanos();
+        }
+        if (delay > 0) {
+            holdUntil(chunkReadAt + delay);
+        }
+        while (!connection.isEnded()) {
+            refreshEffects();
+            if (resetRequested()) {
+                connection.end(true, true, "proxy reset the connection (fault: reset now)");
+                return;
+            }
+            if (stalled()) {
+                hold(Deadlines.NONE);
+                continue;
+            }
+            if (endByLimit()) {
+                return;
+            }
+            int available = available();
+            if (available == 0) {
+                return;
+            }
+            long now = System.nanoTime();
+            long wait = 0;
+            for (Effect effect : effects) {
+                wait = Math.max(wait, effect.waitBeforePieceNanos(now));
+            }
+            if (wait > 0) {
+                holdUntil(now + wait);
+                continue;
+            }
+            int piece = available;
+            for (Effect effect : effects) {
+                piece = Math.min(piece, effect.pieceLimit(piece));
+            }
+            if (piece <= 0 || !write(piece)) {
+                return;
+            }
+            boolean more = available() > 0;
+            now = System.nanoTime();
+            long pause = 0;
+            for (Effect effect : effects) {
+                pause = Math.max(pause, effect.afterPiece(piece, more, now));
+            }
+            if (endByLimit()) {
+                return;
+            }
+            if (pause > 0 && more) {
+                holdUntil(now + pause);
+            }
+        }
+    }
+
+    /** Ends the connection if a byte limit of this direction is reached. */
+    private boolean endByLimit() {
+        for (int i = 0; i < effects.size(); i++) {
+            Ending ending = effects.get(i).ending();
+            if (ending != null) {
+                String what = "proxy " + (ending == Ending.RESET ? "reset" : "closed") + " the connection (fault: "
+                        + faultOf(effects.get(i)) + ")";
+                connection.end(ending == Ending.RESET, ending == Ending.RESET, what);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String faultOf(Effect effect) {
+        for (Map.Entry<ProxyFault, Effect> entry : byFault.entrySet()) {
+            if (entry.getValue() == effect) {
+                return entry.getKey().toString();
+            }
+        }
+        return "?";
+    }
+
+    /** The source ended: passes a reset on, or the end of stream after any slow close. */
+    private void forwardEnd() {
+        IOException failure;
+        lock.lock();
+        try {
+            failure = sourceFailure;
+        } finally {
+            lock.unlock();
+        }
+        if (failure != null) {
+            if (fromClient) {
+                connection.end(false, true, "proxy closed the connection and reset the upstream's (the client "
+                        + "reset its)");
+            } else {
+                upstreamFailed(failure);
+            }
+            return;
+        }
+        long delay = 0;
+        for (Effect effect : effects) {
+            delay += effect.closeDelayNanos();
+        }
+        if (delay > 0) {
+            holdUntil(System.nanoTime() + delay);
+            if (connection.isEnded()) {
+                return;
+            }
+        }
+        if (!fromClient) {
+            recorder.note("upstream closed its side (end of stream)");
+            recorder.serverHalfClosed(); // first, so that it is recorded when the client sees the FIN
+        }
+        try {
+            sink.shutdownOutput();
+        } catch (IOException e) {
+            sinkFailed(e);
+            return;
+        }
+        connection.pipeDone();
+    }
+
+    private void upstreamFailed(IOException failure) {
+        recorder.note("upstream reset the connection: " + Messages.abbreviate(String.valueOf(failure.getMessage())));
+        connection.end(true, false, "proxy reset the connection (the upstream reset its)");
+    }
+
+    private void sinkFailed(IOException failure) {
+        if (connection.isEnded()) {
+            return;
+        }
+        if (fromClient) {
+            upstreamFailed(failure);
+        } else {
+            recorder.clientClosed(true);
+            connection.end(false, true, "proxy closed the connection and reset the upstream's (the client reset "
+                    + "its)");
+        }
+    }
+
+    /** Writes {@code count} bytes from the buffer's start; {@code false} if the connection ended. */
+    private boolean write(int count) {
+        int from;
+        lock.lock();
+        try {
+            from = start;
+        } finally {
+            lock.unlock();
+        }
+        // the region [from, from + count) is the pipe's own until start moves: checks only append after end
+        ByteBuffer piece = buffer.duplicate();
+        piece.limit(from + count).position(from);
+        while (piece.hasRemaining()) {
+            int position = piece.position();
+            int written;
+            try {
+                written = sink.write(piece);
+            } catch (IOException e) {
+                sinkFailed(e);
+                return false;
+            }
+            if (written > 0) {
+                if (!fromClient) {
+                    record(position, written);
+                }
+                lock.lock();
+                try {
+                    start += written;
+                } finally {
+                    lock.unlock();
+                }
+            } else {
+                if (connection.isEnded()) {
+                    return false;
+                }
+                lock.lock();
+                try {
+                    prepareWait(Phase.AWAITING_SINK, 0, SelectionKey.OP_WRITE);
+                } finally {
+                    lock.unlock();
+                }
+                select(Deadlines.NONE);
+            }
+        }
+        return true;
+    }
+
+    // ---- faults ----
+
+    private void refreshEffects() {
+        FaultSet.Snapshot snapshot = faults.snapshot();
+        if (snapshot.version() == seenVersion) {
+            return;
+        }
+        seenVersion = snapshot.version();
+        Map<ProxyFault, Effect> kept = new HashMap<>();
+        List<Effect> next = new ArrayList<>();
+        for (ProxyFault fault : snapshot.faults()) {
+            boolean ours = fault.kind() == ProxyFault.Kind.RESET_NOW || fault.direction() == direction;
+            if (!ours || !FaultEffects.applies(fault, connection.id())) {
+                continue;
+            }
+            Effect effect = byFault.get(fault);
+            boolean noted = fromClient || fault.kind() != ProxyFault.Kind.RESET_NOW; // a reset now: one note
+            if (effect == null) {
+                effect = FaultEffects.create(fault, connection.id());
+                if (noted) {
+                    recorder.note("fault on: " + fault);
+                }
+            }
+            kept.put(fault, effect);
+            next.add(effect);
+        }
+        for (ProxyFault fault : byFault.keySet()) {
+            if (!kept.containsKey(fault) && (fromClient || fault.kind() != ProxyFault.Kind.RESET_NOW)) {
+                recorder.note("fault off: " + fault);
+            }
+        }
+        byFault.clear();
+        byFault.putAll(kept);
+        effects = List.copyOf(next);
+    }
+
+    private boolean stalled() {
+        for (Effect effect : effects) {
+            if (effect.stalls()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A reset now, once the client has spoken: before, it could race the client's {@code connect}. */
+    private boolean resetRequested() {
+        for (Effect effect : effects) {
+            if (effect.resetsNow()) {
+                return recorder.receivedByteCount() > 0 || !recorder.isClientConnected();
+            }
+        }
+        return false;
+    }
+
+    // ---- waiting ----
+
+    /** Holds until the deadline, the connection's end, or a change of the faults that stops the hold. */
+    private void holdUntil(long deadline) {
+        while (!Deadlines.passed(deadline) && !connection.isEnded()) {
+            hold(deadline);
+            refreshEffects();
+            if (stalled() || resetRequested()) {
+                return; // the loop deals with these first
+            }
+        }
+    }
+
+    /** One wait in {@code HOLDING}: until the deadline, a wakeup (faults changed) or the connection's end. */
+    private void hold(long deadline) {
+        lock.lock();
+        try {
+            prepareWait(Phase.HOLDING, 0, 0);
+        } finally {
+            lock.unlock();
+        }
+        select(deadline);
+    }
+
+    /** Sets the interests and publishes a waiting phase; the lock is held. */
+    private void prepareWait(Phase waiting, int sourceOps, int sinkOps) {
+        if (sourceKey.interestOps() != sourceOps) {
+            sourceKey.interestOps(sourceOps);
+        }
+        if (sinkKey.interestOps() != sinkOps) {
+            sinkKey.interestOps(sinkOps);
+        }
+        moveToLocked(waiting);
+    }
+
+    private void select(long deadline) {
+        try {
+            selector.select(Deadlines.remainingMillis(deadline));
+            selector.selectedKeys().clear();
+        } catch (IOException e) {
+            throw new ClosedSelectorException(); // the connection ends
+        } finally {
+            moveTo(Phase.RUNNING);
+        }
+    }
+
+    /** Wakes a wait, for a change of the faults. */
+    void wakeup() {
+        selector.wakeup();
+    }
+
+    /** Closes the selector: a wait in progress ends, and the channels can really close. */
+    void closeSelector() {
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // unusable either way
+        }
+    }
+
+    private void moveTo(Phase next) {
+        lock.lock();
+        try {
+            moveToLocked(next);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void moveToLocked(Phase next) {
+        Phase previous = phase;
+        phase = next;
+        if (next != Phase.RUNNING && next != previous) {
+            changes.signal();
+        }
+    }
+
+    // ---- the buffer; the lock is held ----
+
+    private int available() {
+        lock.lock();
+        try {
+            return end - start;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean atEnd() {
+        return sourceEnded || sourceFailure != null;
+    }
+
+    /**
+     * Reads what the kernel holds now, without blocking, and records bytes from the client.
+     *
+     * @param compact whether the buffer may be compacted: only by the pipe's thread, which may be writing from it
+     * @return whether bytes, the end of the stream or a failure arrived
+     */
+    private boolean pump(boolean compact) {
+        if (atEnd()) {
+            return false;
+        }
+        if (start == end && compact) {
+            start = 0;
+            end = 0;
+        }
+        if (end == BUFFER_SIZE) {
+            if (!compact || start == 0) {
+                return false;
+            }
+            ByteBuffer unsent = buffer.duplicate();
+            unsent.limit(end).position(start);
+            unsent.compact();
+            end -= start;
+            start = 0;
+        }
+        int count;
+        try {
+            ByteBuffer free = buffer.duplicate();
+            free.limit(BUFFER_SIZE).position(end);
+            count = source.read(free);
+        } catch (IOException e) {
+            if (connection.isEnded()) {
+                return false;
+            }
+            sourceFailure = e;
+            if (fromClient) {
+                recorder.clientClosed(true);
+            }
+            return true;
+        }
+        if (count == 0) {
+            return false;
+        }
+        if (count < 0) {
+            sourceEnded = true;
+            if (fromClient) {
+                recorder.clientClosed(false);
+            }
+            return true;
+        }
+        if (fromClient) {
+            record(end, count);
+        }
+        end += count;
+        return true;
+    }
+
+    /**
+     * Records {@code count} bytes of the buffer from {@code position}: what the client sent, or what went to it.
+     * Copied only while the recording limit is not reached; beyond it the recorder only counts.
+     */
+    private void record(int position, int count) {
+        long recorded = fromClient ? recorder.receivedByteCount() : recorder.sentByteCount();
+        byte[] bytes;
+        int offset = 0;
+        if (recorded >= recordingLimit) {
+            bytes = BufferPool.UNRECORDED; // not read: the recorder keeps nothing more
+        } else {
+            bytes = new byte[count];
+            buffer.get(position, bytes);
+        }
+        if (fromClient) {
+            recorder.received(bytes, offset, count);
+        } else {
+            recorder.sent(bytes, offset, count);
+        }
+    }
+
+    // ---- for other threads ----
+
+    /**
+     * Whether the pipe has dealt with what its sender delivered so far, as far as the record goes. Called by any
+     * thread; takes from the kernel what the client sent, on the pipe's behalf.
+     */
+    boolean isQuiet() {
+        lock.lock();
+        try {
+            if (phase == Phase.ENDED) {
+                return true;
+            }
+            if (!fromClient) {
+                return phase != Phase.RUNNING;
+            }
+            boolean arrived = pump(false);
+            if (phase == Phase.AWAITING_SOURCE) {
+                if (arrived) {
+                    phase = Phase.RUNNING; // on the pipe's behalf: it has new input to handle
+                    selector.wakeup();
+                    return false;
+                }
+                return true;
+            }
+            if (phase == Phase.RUNNING) {
+                return false;
+            }
+            return end < BUFFER_SIZE || atEnd() || kernelHolds() == 0; // held back, but all recorded
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Describes where the pipe is, for messages about a proxy that is not quiet. */
+    String describeState() {
+        lock.lock();
+        try {
+            return (fromClient ? "client to upstream: " : "upstream to client: ") + phase.description;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private int kernelHolds() {
+        try {
+            if (kernelBytes == null) {
+                kernelBytes = source.socket().getInputStream();
+            }
+            return kernelBytes.available();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Records and drops what the client's kernel queue holds, before the proxy closes the client's socket, so that
+     * unread bytes do not turn the close into a reset. Bounded, for a client that keeps sending.
+     */
+    void dropArrived() {
+        if (!fromClient) {
+            return;
+        }
+        lock.lock();
+        try {
+            long deadline = System.nanoTime() + CLOSE_DRAIN_NANOS;
+            byte[] scratch = new byte[8 * 1024];
+            long dropped = 0;
+            while (!atEnd() && dropped < CLOSE_DRAIN_LIMIT && !Deadlines.passed(deadline) && kernelHolds() > 0) {
+                int count = source.read(ByteBuffer.wrap(scratch));
+                if (count <= 0) {
+                    if (count < 0) {
+                        sourceEnded = true;
+                        recorder.clientClosed(false);
+                    }
+                    break;
+                }
+                recorder.received(scratch, 0, count);
+                dropped += count;
+            }
+        } catch (IOException e) {
+            // the client is gone already; the close follows
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,356 @@
+package dev.tcpfixture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tcpfixture.ProxyFault.Direction;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The proxy under load (two busy threads on the two cores): exact records of clients that leave at once, faults
+ * switched on and off hundreds of times while connections forward (nothing lost, reordered or duplicated), no
+ * thread or descriptor left after close, bounded memory whatever a side sends.
+ */
+class ProxyStressTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final long SEED = Long.getLong("tcpfixture.seed", 20261129L);
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void recordsExactlyWhatEachFireAndForgetClientSentUnderLoad() throws Exception {
+        Random random = new Random(SEED);
+        int rounds = 600;
+        int lost = 0;
+        long start = System.nanoTime();
+        try (BusyLoad load = BusyLoad.start(2);
+                FakeTcpServer upstream = FakeTcpServer.start();
+                TcpProxy proxy = TcpProxy.start(upstream.address())) {
+            for (int round = 0; round < rounds; round++) {
+                byte[] data = new byte[1 + random.nextInt(3_000)];
+                random.nextBytes(data);
+                boolean reset = round % 5 == 0;
+                try (Socket socket = new Socket()) {
+                    socket.connect(proxy.address(), 2_000);
+                    socket.getOutputStream().write(data);
+                    if (reset) {
+                        socket.setSoLinger(true, 0);
+                    }
+                }
+                boolean quiet = round % 2 == 0 ? proxy.awaitQuiet() : proxy.failures().isEmpty();
+                RecordedConnection connection = proxy.takeConnection(Duration.ZERO);
+                boolean exact = quiet && Arrays.equals(connection.received(), data)
+                        && connection.events().stream().anyMatch(e -> e.kind() == (reset
+                                ? TranscriptEvent.Kind.CLIENT_RESET : TranscriptEvent.Kind.CLIENT_CLOSED));
+                if (!exact) {
+                    lost++;
+                    System.out.println("round " + round + " not exact:\n" + connection.transcript());
+                }
+            }
+            proxy.verify();
+        }
+        System.out.printf("proxy: %d fire-and-forget clients under load in %d ms, %d records not exact%n", rounds,
+                (System.nanoTime() - start) / 1_000_000, lost);
+        assertThat(lost).isZero();
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void faultsSwitchedOnAndOffWhileConnectionsForwardLoseNothing() throws Exception {
+        List<ProxyFault> toggled = List.of(
+                ProxyFault.latency(Duration.ofMillis(1)).jitter(Duration.ofMillis(1)),
+                ProxyFault.slice(7, Duration.ZERO),
+                ProxyFault.slice(3, Duration.ZERO).direction(Direction.TO_UPSTREAM),
+                ProxyFault.bandwidth(5_000_000),
+                ProxyFault.stall(),
+                ProxyFault.stall().direction(Direction.TO_UPSTREAM),
+                ProxyFault.latency(Duration.ofMillis(2)).direction(Direction.TO_UPSTREAM).onFraction(0.5, SEED));
+        int clients = 3;
+        int toggles = 400;
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicLong roundTrips = new AtomicLong();
+        long start = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(clients + 1);
+        try (BusyLoad load = BusyLoad.start(2);
+                FakeTcpServer upstream = FakeTcpServer.builder().allowUnusedScripts().start();
+                TcpProxy proxy = TcpProxy.builder().upstream(upstream.address()).recordingLimit(64 * 1024 * 1024)
+                        .start()) {
+            upstream.defaultScript(Script.create().echo());
+            List<Future<byte[]>> sentByClient = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                long seed = SEED + c;
+                sentByClient.add(pool.submit(() -> echoUntil(proxy, seed, done, roundTrips)));
+            }
+            Future<?> toggler = pool.submit(() -> {
+                Random random = new Random(SEED);
+                for (int i = 0; i < toggles; i++) {
+                    ProxyFault fault = toggled.get(random.nextInt(toggled.size()));
+                    if (proxy.faults().contains(fault)) {
+                        proxy.remove(fault);
+                    } else {
+                        proxy.add(fault);
+                    }
+                    if (fault.kind() == ProxyFault.Kind.STALL) {
+                        Thread.yield();
+                        proxy.remove(fault); // a stall stays only for a moment: the clients' reads wait 5 s
+                    }
+                    if (i % 4 == 0) {
+                        long before = roundTrips.get();
+                        long until = System.nanoTime() + 2_000_000_000L;
+                        while (roundTrips.get() == before && System.nanoTime() < until) {
+                            Thread.onSpinWait(); // let some round trips happen under this set of faults
+                        }
+                    }
+                }
+                proxy.clearFaults();
+                done.set(true);
+                return null;
+            });
+            toggler.get(60, TimeUnit.SECONDS);
+            List<byte[]> sent = new ArrayList<>();
+            for (Future<byte[]> future : sentByClient) {
+                sent.add(future.get(30, TimeUnit.SECONDS));
+            }
+            assertThat(proxy.awaitQuiet()).isTrue();
+            List<RecordedConnection> connections = proxy.connections();
+            assertThat(connections).hasSize(clients);
+            for (RecordedConnection connection : connections) {
+                assertThat(connection.awaitClosed(WAIT)).isTrue();
+                byte[] received = connection.received();
+                assertThat(connection.receivedTruncated()).isFalse();
+                assertThat(sent.stream().filter(bytes -> Arrays.equals(bytes, received)).count())
+                        .as("clients that sent exactly the %d bytes connection #%d recorded", received.length,
+                                connection.id())
+                        .isEqualTo(1);
+                assertThat(Arrays.equals(connection.sent(), received))
+                        .as("the echo came back whole and in order on connection #%d", connection.id()).isTrue();
+            }
+            proxy.verify();
+            upstream.verify();
+        } finally {
+            done.set(true);
+            pool.shutdownNow();
+            assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+        System.out.printf("proxy: %d fault toggles, %d echoed round trips on %d connections under load in %d ms%n",
+                toggles, roundTrips.get(), clients, (System.nanoTime() - start) / 1_000_000);
+        assertThat(roundTrips.get()).isGreaterThanOrEqualTo(toggles / 4);
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void aFaultAddedBeforeTheClientSendsAlwaysAppliesToWhatItSends() throws Exception {
+        int rounds = 200;
+        int late = 0;
+        int leaked = 0;
+        long start = System.nanoTime();
+        try (BusyLoad load = BusyLoad.start(2);
+                FakeTcpServer upstream = FakeTcpServer.builder().allowUnusedScripts().start();
+                TcpProxy proxy = TcpProxy.start(upstream.address())) {
+            upstream.defaultScript(Script.create().echo());
+            try (ProxyClient client = ProxyClient.connect(proxy)) {
+                ProxyFault previous = null; // removed just before the next is added: two changes in a row
+                for (int round = 0; round < rounds; round++) {
+                    Direction direction = round % 2 == 0 ? Direction.TO_UPSTREAM : Direction.TO_CLIENT;
+                    boolean latencyRound = round % 4 < 2;
+                    ProxyFault fault = latencyRound
+                            ? ProxyFault.latency(Duration.ofMillis(10 + round % 2)).direction(direction)
+                            : ProxyFault.stall().direction(direction);
+                    if (previous != null) {
+                        proxy.remove(previous);
+                    }
+                    proxy.add(fault);
+                    if (latencyRound) {
+                        long sent = System.nanoTime();
+                        client.send("ping " + round + "\n");
+                        assertThat(client.readLine()).isEqualTo("ping " + round);
+                        if (System.nanoTime() - sent < 10_000_000L) {
+                            late++;
+                        }
+                        previous = fault;
+                    } else {
+                        long before = upstream.connections().get(0).receivedByteCount();
+                        client.send("held " + round + "\n");
+                        assertThat(proxy.awaitQuiet()).isTrue();
+                        assertThat(upstream.awaitQuiet()).isTrue();
+                        boolean reached = direction == Direction.TO_UPSTREAM
+                                ? upstream.connections().get(0).receivedByteCount() != before
+                                : client.socket().getInputStream().available() > 0;
+                        if (reached) {
+                            leaked++;
+                        }
+                        proxy.remove(fault);
+                        previous = null;
+                        assertThat(client.readLine()).isEqualTo("held " + round);
+                    }
+                }
+            }
+            proxy.verify();
+            upstream.verify();
+        }
+        System.out.printf("proxy: %d rounds of a fault added just before the client sends, under load, in %d ms: "
+                + "%d latencies not applied, %d stalls that let bytes through%n", rounds,
+                (System.nanoTime() - start) / 1_000_000, late, leaked);
+        assertThat(late).isZero();
+        assertThat(leaked).isZero();
+    }
+
+    /** Round trips of random sizes through an echo until {@code done}; returns everything it sent. */
+    private static byte[] echoUntil(TcpProxy proxy, long seed, AtomicBoolean done, AtomicLong roundTrips)
+            throws IOException {
+        Random random = new Random(seed);
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        try (ProxyClient client = ProxyClient.connect(proxy)) {
+            while (!done.get()) {
+                byte[] request = new byte[1 + random.nextInt(2_000)];
+                random.nextBytes(request);
+                client.send(request);
+                byte[] reply = client.readBytes(request.length);
+                if (!Arrays.equals(reply, request)) {
+                    throw new AssertionError("the echo differs from the request after " + all.size() + " bytes");
+                }
+                all.write(request);
+                roundTrips.incrementAndGet();
+            }
+        }
+        return all.toByteArray();
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void cyclesLeaveNoThreadOrDescriptor() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(new File("/proc/self/fd").list() != null, "needs Linux");
+        try (FakeTcpServer upstream = FakeTcpServer.builder().allowUnusedScripts().start()) {
+            upstream.defaultScript(Script.create().echo());
+            for (int i = 0; i < 20; i++) {
+                cycle(upstream, i); // the JDK opens some descriptors lazily
+            }
+            int descriptorsBefore = new File("/proc/self/fd").list().length;
+            long start = System.nanoTime();
+            for (int i = 0; i < 300; i++) {
+                cycle(upstream, i);
+            }
+            assertThat(upstream.awaitQuiet()).isTrue();
+            int descriptorsAfter = new File("/proc/self/fd").list().length;
+            long proxyThreads = Thread.getAllStackTraces().keySet().stream()
+                    .filter(thread -> thread.getName().startsWith("tcpfixture-proxy-") && thread.isAlive()).count();
+            System.out.printf("proxy: 300 cycles in %d ms, %d descriptors before, %d after, %d proxy threads%n",
+                    (System.nanoTime() - start) / 1_000_000, descriptorsBefore, descriptorsAfter, proxyThreads);
+            assertThat(proxyThreads).isZero();
+            assertThat(descriptorsAfter).isEqualTo(descriptorsBefore);
+            upstream.verify();
+        }
+    }
+
+    private static void cycle(FakeTcpServer upstream, int i) throws IOException {
+        TcpProxy proxy = TcpProxy.start(upstream.address());
+        try {
+            if (i % 3 == 0) {
+                proxy.add(ProxyFault.latency(Duration.ofMillis(1)));
+            }
+            try (ProxyClient client = ProxyClient.connect(proxy)) {
+                client.send("ping\n");
+                assertThat(client.readLine()).isEqualTo("ping");
+                if (i % 4 == 0) {
+                    proxy.add(ProxyFault.stall()); // left on: close() must end the held connection
+                    client.send("held\n");
+                }
+            }
+            if (i % 5 == 0) {
+                proxy.mode(ConnectionMode.CONNECT_TIMEOUT);
+            }
+        } finally {
+            proxy.close();
+        }
+        assertThat(proxy.liveThreadCount()).isZero();
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aFloodIsCountedAndRecordedWithinTheLimit() throws Exception {
+        long total = 100L * 1024 * 1024;
+        try (FakeTcpServer upstream = FakeTcpServer.builder().recordingLimit(0).start();
+                TcpProxy proxy = TcpProxy.start(upstream.address())) {
+            long start = System.nanoTime();
+            try (Socket socket = new Socket()) {
+                socket.connect(proxy.address(), 2_000);
+                OutputStream out = socket.getOutputStream();
+                byte[] chunk = new byte[64 * 1024];
+                for (long sent = 0; sent < total; sent += chunk.length) {
+                    out.write(chunk);
+                }
+            }
+            assertThat(proxy.awaitQuiet()).isTrue();
+            RecordedConnection connection = proxy.takeConnection(WAIT);
+            assertThat(connection.receivedByteCount()).isEqualTo(total);
+            assertThat(connection.received()).hasSize(FakeTcpServer.DEFAULT_RECORDING_LIMIT);
+            assertThat(connection.receivedTruncated()).isTrue();
+            assertThat(upstream.awaitQuiet()).isTrue();
+            assertThat(upstream.takeConnection(WAIT).receivedByteCount()).isEqualTo(total);
+            System.out.printf("proxy: 100 MB forwarded and counted in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+            proxy.verify();
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void anUpstreamThatNeverReadsHoldsTheClientBackAndCloseStillEndsEverything() throws Exception {
+        try (ServerSocket neverReads = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            TcpProxy proxy = TcpProxy.builder().stepTimeout(Duration.ofMillis(500))
+                    .upstream((java.net.InetSocketAddress) neverReads.getLocalSocketAddress()).start();
+            AtomicLong written = new AtomicLong();
+            ExecutorService writer = Executors.newSingleThreadExecutor();
+            try (Socket socket = new Socket()) {
+                socket.connect(proxy.address(), 2_000);
+                Future<?> flood = writer.submit(() -> {
+                    byte[] chunk = new byte[64 * 1024];
+                    OutputStream out = socket.getOutputStream();
+                    while (written.get() < 8L * 1024 * 1024 * 1024) {
+                        out.write(chunk);
+                        written.addAndGet(chunk.length);
+                    }
+                    return null;
+                });
+                // 8 GiB cannot go through in a second: the writes block once the buffers on the way are full
+                assertThatThrownBy(() -> flood.get(1, TimeUnit.SECONDS)).isInstanceOf(TimeoutException.class);
+                assertThat(written.get()).isLessThan(64L * 1024 * 1024); // the kernel's buffers and 64 KiB
+                long closing = System.nanoTime();
+                proxy.close();
+                long closeMillis = (System.nanoTime() - closing) / 1_000_000;
+                assertThat(closeMillis).isLessThan(5_000); // the quiet bound (500 ms), then the ends
+                assertThat(proxy.liveThreadCount()).isZero();
+                // what the client still had in flight could not be recorded: the proxy says so
+                assertThat(proxy.failures()).anySatisfy(failure -> assertThat(failure.message())
+                        .contains("expected the proxy to become quiet within 500 ms before closing"));
+                assertThatThrownBy(() -> flood.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                        .hasCauseInstanceOf(IOException.class); // the client's blocked write fails
+                System.out.printf("proxy: a client held back after %d bytes; close() took %d ms%n", written.get(),
+                        closeMillis);
+            } finally {
+                proxy.close();
+                writer.shutdownNow();
+            }
+        }
+    }
+
+}
