@@ -364,4 +364,21 @@ class ScriptTextTest {
                 .hasMessageStartingWith("script text, line 1: Unclosed group")
                 .satisfies(failure -> assertThat(failure.getMessage().length()).isLessThan(2_000));
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"1e200000000 s", "1e-200000000 s", "1e50 h"})
+    @org.junit.jupiter.api.Timeout(30) // a hang guard: expanding such a number took minutes
+    void aDurationWithAHugeExponentFailsAtOnce(String duration) {
+        assertThatThrownBy(() -> Script.parse("pause " + duration))
+                .hasMessageContaining("expected a duration of at most 40 digits");
+    }
+
+    @Test
+    void theErrorOfAHugeDurationIsBounded() {
+        String line = "pause 0." + "0".repeat(1_000_000) + "1 ns";
+
+        assertThatThrownBy(() -> Script.parse(line))
+                .hasMessageContaining("expected a duration of at most 40 digits")
+                .satisfies(failure -> assertThat(failure.getMessage().length()).isLessThan(1_000));
+    }
 }

@@ -28,6 +28,7 @@ public final class ScriptText {
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
     private static final BigDecimal NANOS_PER_SECOND = BigDecimal.valueOf(1_000_000_000L);
+    private static final int MAX_DURATION_DIGITS = 40;
     private static final Pattern TIME_STAMP = Pattern.compile("\\+\\d+\\.\\d+s\\s+");
     private static final int SHOWN_LINE = 200;
 
@@ -441,6 +442,11 @@ public final class ScriptText {
             } catch (NumberFormatException e) {
                 throw error("expected a duration such as 250 ms or 1.5 s, but found " + rest());
             }
+            // bounded work and messages whatever the file says: 1e200000000 would take minutes to expand
+            if (amount.length() > MAX_DURATION_DIGITS || Math.abs(value.scale()) > MAX_DURATION_DIGITS) {
+                throw error("expected a duration of at most " + MAX_DURATION_DIGITS + " digits, such as 250 ms, "
+                        + "but found " + Messages.abbreviate(amount, MAX_DURATION_DIGITS));
+            }
             at += amount.length();
             String unit = token();
             BigDecimal nanosPerUnit = switch (unit) {
@@ -450,8 +456,8 @@ public final class ScriptText {
                 case "s" -> NANOS_PER_SECOND;
                 case "min" -> BigDecimal.valueOf(60_000_000_000L);
                 case "h" -> BigDecimal.valueOf(3_600_000_000_000L);
-                default -> throw error("expected a unit of time (ns, us, ms, s, min, h) after " + amount
-                        + ", but found " + rest());
+                default -> throw error("expected a unit of time (ns, us, ms, s, min, h) after "
+                        + Messages.abbreviate(amount, MAX_DURATION_DIGITS) + ", but found " + rest());
             };
             at += unit.length();
             BigDecimal nanos = value.multiply(nanosPerUnit);
@@ -460,7 +466,7 @@ public final class ScriptText {
                 return Duration.ofSeconds(split[0].longValueExact(), split[1].longValueExact());
             } catch (ArithmeticException e) {
                 throw error("expected a duration in whole nanoseconds, up to about 292 billion years, but found "
-                        + amount + " " + unit);
+                        + Messages.abbreviate(amount, MAX_DURATION_DIGITS) + " " + unit);
             }
         }
 
