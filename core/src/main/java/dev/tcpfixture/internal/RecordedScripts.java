@@ -23,6 +23,7 @@ public final class RecordedScripts {
 
     /** How {@link Session#drain()}, the end of every script without a final step, notes its close. */
     private static final String CLOSED_AFTER_CLIENT = "server closed the connection after the client did";
+    private static final String PROXY_CLOSED_AFTER_BOTH = "proxy closed the connection after both sides closed";
 
     private RecordedScripts() {
     }
@@ -51,19 +52,38 @@ public final class RecordedScripts {
         Builder builder = new Builder(charset);
         boolean clientClosed = false;
         boolean dataSeen = false;
+        boolean halfCloseAfterClient = false; // a half-close after the client's close, with nothing sent since
         for (TranscriptEvent event : events) {
             switch (event.kind()) {
                 case RECEIVED, SENT -> {
+                    if (halfCloseAfterClient) {
+                        builder.flush().add(builder.script.shutdownOutput());
+                        halfCloseAfterClient = false;
+                    }
                     builder.data(event.kind(), event.data());
                     dataSeen = true;
                 }
                 case CLIENT_CLOSED, CLIENT_RESET -> clientClosed = true;
-                case SERVER_HALF_CLOSED -> builder.flush().add(builder.script.shutdownOutput());
+                case SERVER_HALF_CLOSED -> {
+                    if (clientClosed) {
+                        halfCloseAfterClient = true; // decided by what follows: see SERVER_CLOSED
+                    } else {
+                        builder.flush().add(builder.script.shutdownOutput());
+                    }
+                }
                 case SERVER_CLOSED -> {
-                    // a server that closed because the client did is a script without a last step (which ends
-                    // so); any other close is a close step, even one that came after the client's
-                    boolean followed = clientClosed && CLOSED_AFTER_CLIENT.equals(event.detail());
-                    return followed ? builder.flush().script : builder.flush().script.close();
+                    // a server that closed because the client did (the fake server's close after the client's,
+                    // the proxy's once the client and then the upstream closed) is a script without a last step,
+                    // which ends so; any other close is a close step, even one that came after the client's
+                    boolean followed = clientClosed && (CLOSED_AFTER_CLIENT.equals(event.detail())
+                            || halfCloseAfterClient && PROXY_CLOSED_AFTER_BOTH.equals(event.detail()));
+                    if (followed) {
+                        return builder.flush().script;
+                    }
+                    if (halfCloseAfterClient) {
+                        builder.flush().add(builder.script.shutdownOutput());
+                    }
+                    return builder.flush().script.close();
                 }
                 case SERVER_RESET -> {
                     return builder.flush().script.reset();
@@ -79,6 +99,9 @@ public final class RecordedScripts {
                     // accepted, failures: not the server's doing
                 }
             }
+        }
+        if (halfCloseAfterClient) {
+            builder.flush().add(builder.script.shutdownOutput());
         }
         return builder.flush().script;
     }
