@@ -191,16 +191,15 @@ public final class Script {
     }
 
     /**
-     * Expects the next line from the client to match the regular expression as a whole.
+     * Expects the next line from the client to match the regular expression as a whole. The match takes at most
+     * the step timeout: a pattern that backtracks too long on the line fails the step.
      *
      * @param regex the regular expression
      * @return the script with this step added
      * @throws java.util.regex.PatternSyntaxException if the expression is not valid
      */
     public Script expectLineMatching(String regex) {
-        Pattern pattern = Pattern.compile(regex);
-        return then(Steps.expectLine(line -> pattern.matcher(line).matches(), "matches /" + regex + "/"),
-                StepForm.of(Kind.EXPECT_LINE_MATCHING, regex));
+        return then(Steps.expectLineMatching(Pattern.compile(regex)), StepForm.of(Kind.EXPECT_LINE_MATCHING, regex));
     }
 
     /**

@@ -381,4 +381,20 @@ class ScriptTextTest {
                 .hasMessageContaining("expected a duration of at most 40 digits")
                 .satisfies(failure -> assertThat(failure.getMessage().length()).isLessThan(1_000));
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60) // a hang guard: the match alone would run for hours
+    void aPatternThatBacktracksWithoutEndFailsTheStepAndLeavesNoThread() throws Exception {
+        Script script = Script.parse("step timeout 500 ms\nclient> line matching /(.*a){20}/\n");
+        try (FakeTcpServer server = FakeTcpServer.start()) {
+            server.enqueue(script);
+            try (java.net.Socket socket = new java.net.Socket(server.host(), server.port())) {
+                socket.getOutputStream().write(("a".repeat(36) + "b\r\n").getBytes(StandardCharsets.US_ASCII));
+                assertThatThrownBy(server::verify).isInstanceOf(AssertionError.class)
+                        .hasMessageContaining("took longer than the step timeout of 500 ms: the pattern backtracks");
+            }
+            server.close();
+            assertThat(server.liveThreadCount()).isZero();
+        }
+    }
 }

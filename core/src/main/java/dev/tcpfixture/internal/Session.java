@@ -358,6 +358,11 @@ public final class Session implements RecordedInput.Ending {
         }
     }
 
+    /** @return whether the server is shutting down */
+    boolean shuttingDown() {
+        return shutdown.isTriggered();
+    }
+
     /**
      * Waits for {@code duration}, or less if the server shuts down.
      *

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Random;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -105,7 +106,7 @@ public final class Steps {
     public static Step expectLine(String expected) {
         requireOneLine(expected, "expectLine");
         String shown = "line " + quote(expected);
-        return new Expectation("expect " + shown, shown, new ExpectLine(shown, expected, null), expected);
+        return new Expectation("expect " + shown, shown, new ExpectLine(shown, expected, null, null), expected);
     }
 
     /**
@@ -120,7 +121,20 @@ public final class Steps {
     }
 
     private static Step expectLineWhere(String shown, Predicate<String> condition) {
-        return new Expectation("expect " + shown, shown, new ExpectLine(shown, null, condition), null);
+        return new Expectation("expect " + shown, shown, new ExpectLine(shown, null, condition, null), null);
+    }
+
+    /**
+     * Expects a line that the pattern matches as a whole. The match may take as long as the step timeout, and
+     * ends when the server shuts down: a pattern that backtracks without end fails the step instead of holding the
+     * connection's thread beyond {@code close()}.
+     *
+     * @param pattern the pattern
+     * @return the step
+     */
+    public static Step expectLineMatching(Pattern pattern) {
+        String shown = "a line that " + Messages.abbreviate("matches /" + pattern.pattern() + "/");
+        return new Expectation("expect " + shown, shown, new ExpectLine(shown, null, null, pattern), null);
     }
 
     /**
@@ -582,16 +596,18 @@ public final class Steps {
         }
     }
 
-    /** Expects a line equal to a text, or one that a predicate accepts. */
+    /** Expects a line equal to a text, one that a predicate accepts, or one that a pattern matches. */
     private static final class ExpectLine implements Action {
         private final String shown;
         private final String expected;
         private final Predicate<String> condition;
+        private final Pattern pattern;
 
-        ExpectLine(String shown, String expected, Predicate<String> condition) {
+        ExpectLine(String shown, String expected, Predicate<String> condition, Pattern pattern) {
             this.shown = shown;
             this.expected = expected;
             this.condition = condition;
+            this.pattern = pattern;
         }
 
         @Override
@@ -600,9 +616,74 @@ public final class Steps {
             String what = expected != null ? "line " + Messages.quote(expected, session.charset()) : shown;
             byte[] received = readLine(session, what);
             String actual = new String(received, session.charset());
-            if (expected != null ? !expected.equals(actual) : !condition.test(actual)) {
+            boolean accepted = expected != null ? expected.equals(actual)
+                    : pattern != null ? matchesInTime(session, what, received, actual) : condition.test(actual);
+            if (!accepted) {
                 // the bytes as they came: decoding and encoding again would hide what the client really sent
                 throw new ExpectationFailure("expected " + what + ", but received line " + Messages.quote(received));
+            }
+        }
+
+        /**
+         * Matches for at most the step timeout, and only while the server runs: a pattern that backtracks without
+         * end would otherwise hold the connection's thread beyond {@code close()}.
+         */
+        private boolean matchesInTime(Session session, String what, byte[] received, String line)
+                throws ExpectationFailure {
+            try {
+                return pattern.matcher(new TimedText(line, session.deadlineAfter(session.stepTimeout()), session))
+                        .matches();
+            } catch (TimedText.OutOfTime e) {
+                throw new ExpectationFailure("expected " + what + ", but matching the line " + Messages.quote(received)
+                        + " took longer than the step timeout of " + Messages.duration(session.stepTimeout())
+                        + (session.shuttingDown() ? " (the server shut down meanwhile)" : "")
+                        + ": the pattern backtracks too much for it");
+            }
+        }
+    }
+
+    /** A text that a pattern reads, which stops the match once the deadline passed or the server shuts down. */
+    private static final class TimedText implements CharSequence {
+        private final String text;
+        private final long deadline;
+        private final Session session;
+        private int reads;
+
+        TimedText(String text, long deadline, Session session) {
+            this.text = text;
+            this.deadline = deadline;
+            this.session = session;
+        }
+
+        @Override
+        public char charAt(int index) {
+            if ((++reads & 0xfff) == 0 && (Deadlines.passed(deadline) || session.shuttingDown())) {
+                throw new OutOfTime();
+            }
+            return text.charAt(index);
+        }
+
+        @Override
+        public int length() {
+            return text.length();
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return new TimedText(text.substring(start, end), deadline, session);
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+
+        /** The match took too long. */
+        static final class OutOfTime extends RuntimeException {
+            private static final long serialVersionUID = 1L;
+
+            OutOfTime() {
+                super(null, null, false, false);
             }
         }
     }
