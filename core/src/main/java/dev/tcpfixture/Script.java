@@ -13,6 +13,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -619,9 +620,11 @@ public final class Script {
         Objects.requireNonNull(file, "file");
         String text = format();
         Path absolute = file.toAbsolutePath();
-        Path temporary = Files.createTempFile(absolute.getParent(), absolute.getFileName().toString(), ".tmp");
+        // a new file beside the target, made as any file the user writes (createTempFile would make it 0600)
+        Path temporary = absolute.resolveSibling(absolute.getFileName() + "." + System.nanoTime() + ".tmp");
         try {
-            Files.writeString(temporary, text, StandardCharsets.UTF_8);
+            Files.writeString(temporary, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE);
             try {
                 Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {

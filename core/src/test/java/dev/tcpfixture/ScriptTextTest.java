@@ -397,4 +397,19 @@ class ScriptTextTest {
             assertThat(server.liveThreadCount()).isZero();
         }
     }
+
+    @Test
+    void aSavedFileHasTheDirectorysUsualPermissions(@TempDir Path directory) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(directory.getFileSystem().supportedFileAttributeViews()
+                .contains("posix"));
+        Path saved = directory.resolve("saved.script");
+        Path plain = Files.writeString(directory.resolve("plain.txt"), "x");
+
+        Script.create().sendLine("hi").save(saved);
+
+        assertThat(Files.getPosixFilePermissions(saved)).isEqualTo(Files.getPosixFilePermissions(plain));
+        try (Stream<Path> files = Files.list(directory)) {
+            assertThat(files).as("no temporary file left").hasSize(2);
+        }
+    }
 }
