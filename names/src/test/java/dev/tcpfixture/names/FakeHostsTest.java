@@ -86,6 +86,22 @@ class FakeHostsTest {
     }
 
     @Test
+    void theFullyQualifiedFormAndAnyCaseOfAFakedNameGetTheFake() throws Exception {
+        try (FakeHosts.Registration names = FakeHosts.register(FakeName.resolving("data.pr4e.org", V4),
+                FakeName.unknown("db.internal"))) {
+            // the JDK passes "data.pr4e.org." to its resolver as written: the fake answers it, and counts it
+            assertThat(InetAddress.getByName("data.pr4e.org.").getAddress()).isEqualTo(V4.getAddress());
+            assertThat(InetAddress.getByName("DATA.PR4E.ORG.").getAddress()).isEqualTo(V4.getAddress());
+            assertThatThrownBy(() -> InetAddress.getByName("db.internal.")).isInstanceOf(UnknownHostException.class)
+                    .hasMessageContaining("faked by tcpfixture-names");
+            assertThatThrownBy(() -> InetAddress.getByName("DB.INTERNAL.")).isInstanceOf(UnknownHostException.class)
+                    .hasMessageContaining("faked by tcpfixture-names");
+            assertThat(names.lookupCount("data.pr4e.org")).isEqualTo(2);
+            assertThat(names.lookupCount("db.internal.")).isEqualTo(2);
+        }
+    }
+
+    @Test
     void anUnknownNameFailsAtOnceEveryTime() {
         try (FakeHosts.Registration names = FakeHosts.register(FakeName.unknown("db.internal"))) {
             for (int i = 0; i < 3; i++) {

@@ -107,7 +107,19 @@ public final class NameTable {
      */
     Entry find(String host) {
         Entry entry = entries.get(host);
-        return entry != null ? entry : entries.get(host.toLowerCase(Locale.ROOT));
+        return entry != null ? entry : entries.get(key(host));
+    }
+
+    /**
+     * Returns a host name as the table keys it: in lower case, without one trailing dot ({@code Data.PR4E.org.}, the
+     * fully qualified form, which the JDK passes to its resolver as written, is {@code data.pr4e.org}).
+     *
+     * @param host the name
+     * @return the key
+     */
+    public static String key(String host) {
+        String lower = host.toLowerCase(Locale.ROOT);
+        return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
     }
 
     /**
@@ -182,9 +194,9 @@ public final class NameTable {
 
         @Override
         public int lookupCount(String name) {
-            String lower = name.toLowerCase(Locale.ROOT);
+            String key = key(name);
             for (Entry entry : held) {
-                if (entry.fake.name().equals(lower)) {
+                if (entry.fake.name().equals(key)) {
                     return entry.lookups.get();
                 }
             }
