@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 
 /**
  * The JVM's resolver while this module is on its class path: answers faked names from the {@link NameTable}, and
- * hands every other lookup to the JDK's built-in resolver unchanged.
+ * hands every other lookup, and every reverse lookup, to the JDK's built-in resolver unchanged.
  */
 final class FakeResolver implements InetAddressResolver {
 
@@ -72,9 +72,12 @@ final class FakeResolver implements InetAddressResolver {
         }
     }
 
+    /**
+     * Always the JDK's built-in resolver: a fake changes only lookups of its name, never what the rest of the JVM
+     * gets for an address (a loopback address's name comes from the hosts file, as without the module).
+     */
     @Override
     public String lookupByAddress(byte[] addr) throws UnknownHostException {
-        String name = table.nameOf(addr);
-        return name != null ? name : builtin.lookupByAddress(addr);
+        return builtin.lookupByAddress(addr);
     }
 }

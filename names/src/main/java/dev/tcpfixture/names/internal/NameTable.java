@@ -2,9 +2,7 @@ package dev.tcpfixture.names.internal;
 
 import dev.tcpfixture.names.FakeHosts;
 import dev.tcpfixture.names.FakeName;
-import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -26,18 +24,15 @@ public final class NameTable {
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
-    private long registrations;
 
     /** One faked name: its fake, how many registrations hold it, how many lookups it answered. */
     static final class Entry {
         final FakeName fake;
-        final long order;
         final AtomicInteger lookups = new AtomicInteger();
         int holders; // guarded by the table's lock
 
-        Entry(FakeName fake, long order) {
+        Entry(FakeName fake) {
             this.fake = fake;
-            this.order = order;
         }
 
         /** Counts a lookup and returns its answer. */
@@ -76,7 +71,7 @@ public final class NameTable {
                 }
             }
             for (FakeName fake : copy) {
-                Entry entry = entries.computeIfAbsent(fake.name(), name -> new Entry(fake, registrations++));
+                Entry entry = entries.computeIfAbsent(fake.name(), name -> new Entry(fake));
                 entry.holders++;
                 held.add(entry);
             }
@@ -120,33 +115,6 @@ public final class NameTable {
     public static String key(String host) {
         String lower = host.toLowerCase(Locale.ROOT);
         return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
-    }
-
-    /**
-     * Returns the name of the earliest registered fake that resolves to the address in any answer, or {@code null}.
-     *
-     * @param address the address's bytes
-     * @return the faked name, or {@code null}
-     */
-    String nameOf(byte[] address) {
-        Entry found = null;
-        for (Entry entry : entries.values()) {
-            if ((found == null || entry.order < found.order) && resolvesTo(entry.fake, address)) {
-                found = entry;
-            }
-        }
-        return found == null ? null : found.fake.name();
-    }
-
-    private static boolean resolvesTo(FakeName fake, byte[] address) {
-        for (FakeName.Answer answer : fake.answers()) {
-            for (InetAddress candidate : answer.addresses()) {
-                if (Arrays.equals(candidate.getAddress(), address)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     /**

@@ -102,6 +102,15 @@ class FakeResolverTest {
     }
 
     @Test
+    void reverseLookupsGoToTheBuiltinResolverWhileAnAddressIsFaked() throws Exception {
+        try (FakeHosts.Registration names = table.register(List.of(FakeName.resolving("data.pr4e.org", V4)))) {
+            assertThat(resolver.lookupByAddress(V4.getAddress())).isEqualTo("builtin.localhost");
+            assertThat(builtin.asked).containsExactly("reverse 127.0.0.1");
+            assertThat(names.lookupCount("data.pr4e.org")).isZero();
+        }
+    }
+
+    @Test
     void namesThatAreNotHostNamesAreRejected() {
         for (String bad : List.of(".", "a.test..", ".a.test", "localhost.", "LocalHost.", "127.0.0.1.")) {
             assertThatThrownBy(() -> FakeName.unknown(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
