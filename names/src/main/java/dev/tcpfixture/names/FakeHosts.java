@@ -26,9 +26,10 @@ import java.util.Set;
  * off ({@code networkaddress.cache.ttl} and {@code networkaddress.cache.negative.ttl} 0) when the JDK installs it,
  * and {@link #register} checks that it did (see {@link #checkActive()}).
  *
- * <p>Registrations are safe to make from concurrent tests: an identical fake of a name is shared (with its lookup
- * count) until its last registration is closed; a different fake of a name that is faked already fails at once
- * with an {@link IllegalStateException}, and nothing of that registration is applied.
+ * <p>Registrations are safe to make from concurrent tests: an identical fake of a name with a single answer is
+ * shared (with its lookup count) until its last registration is closed; a different fake of a name that is faked
+ * already, or an identical one with several answers (whose answers go out one per lookup, so they cannot be
+ * shared), fails at once with an {@link IllegalStateException}, and nothing of that registration is applied.
  *
  * @since 0.1
  */
@@ -110,7 +111,8 @@ public final class FakeHosts {
 
         /**
          * Returns how many times the JVM looked up one of this registration's names since it was faked: still
-         * after {@link #close()}, then frozen. A fake shared with an identical registration shares its count.
+         * after {@link #close()}, then frozen. A fake with a single answer shared with an identical registration
+         * shares its count.
          *
          * @param name one of the registration's names, in any case
          * @return the number of lookups

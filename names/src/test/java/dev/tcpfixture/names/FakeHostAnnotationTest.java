@@ -249,9 +249,10 @@ class FakeHostAnnotationTest {
                 .hasMessageStartingWith("@FakeHost(name = \"shared.test\", server = \"\") on method [")
                 .hasMessageEndingWith("could not fake the name for test second(FakeTcpServer): Expected to fake host "
                         + "name shared.test as [0:0:0:0:0:0:0:1], but it is faked already as [127.0.0.1] by another "
-                        + "registration (a test running at the same time?). Identical fakes of a name are shared; "
-                        + "different ones cannot be active at once: give the tests different names, or keep them "
-                        + "apart, for example with @ResourceLock(\"shared.test\").");
+                        + "registration (a test running at the same time?). Identical fakes of a name with a single "
+                        + "answer are shared; different ones, and fakes whose answer changes from lookup to lookup, "
+                        + "cannot be active at once: give the tests different names, or keep them apart, for "
+                        + "example with @ResourceLock(\"shared.test\").");
     }
 
     @Test

@@ -219,9 +219,9 @@ class FakeHostsTest {
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessage("Expected to fake host name shared.test as [0:0:0:0:0:0:0:1], but it is faked "
                             + "already as [127.0.0.1] by another registration (a test running at the same time?). "
-                            + "Identical fakes of a name are shared; different ones cannot be active at once: give "
-                            + "the tests different names, or keep them apart, for example with "
-                            + "@ResourceLock(\"shared.test\").");
+                            + "Identical fakes of a name with a single answer are shared; different ones, and fakes "
+                            + "whose answer changes from lookup to lookup, cannot be active at once: give the tests "
+                            + "different names, or keep them apart, for example with @ResourceLock(\"shared.test\").");
             assertThat(FakeHosts.fakedNames()).containsExactly("shared.test"); // other.test was not registered
 
             FakeHosts.Registration second = FakeHosts.register(FakeName.resolving("shared.test", V4));
@@ -232,6 +232,31 @@ class FakeHostsTest {
             InetAddress.getByName("shared.test");
             assertThat(first.lookupCount("shared.test")).isEqualTo(2);
             assertThat(second.lookupCount("shared.test")).isEqualTo(2); // shared, frozen after close
+        }
+    }
+
+    @Test
+    void anIdenticalChangingFakeIsNotSharedItsAnswersAndCountStayWithItsRegistration() throws Exception {
+        FakeName moving = FakeName.resolving("moved.test", V4).thenResolving(V6);
+        try (FakeHosts.Registration first = FakeHosts.register(moving)) {
+            assertThatThrownBy(() -> FakeHosts.register(FakeName.unknown("other.test"), moving))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("Expected to fake host name moved.test as [127.0.0.1]; then [0:0:0:0:0:0:0:1], but "
+                            + "it is faked already as [127.0.0.1]; then [0:0:0:0:0:0:0:1] by another registration (a "
+                            + "test running at the same time?). Identical fakes of a name with a single answer are "
+                            + "shared; different ones, and fakes whose answer changes from lookup to lookup, cannot "
+                            + "be active at once: give the tests different names, or keep them apart, for example "
+                            + "with @ResourceLock(\"moved.test\").");
+            assertThat(FakeHosts.fakedNames()).containsExactly("moved.test"); // other.test was not registered
+            // the first registration's sequence is untouched: its first lookup gets the first answer
+            assertThat(InetAddress.getByName("moved.test")).isInstanceOf(Inet4Address.class);
+            assertThat(InetAddress.getByName("moved.test")).isInstanceOf(Inet6Address.class);
+            assertThat(first.lookupCount("moved.test")).isEqualTo(2);
+        }
+        // once the first is closed, the same fake registers afresh, from its first answer and a count of 0
+        try (FakeHosts.Registration again = FakeHosts.register(moving)) {
+            assertThat(again.lookupCount("moved.test")).isZero();
+            assertThat(InetAddress.getByName("moved.test")).isInstanceOf(Inet4Address.class);
         }
     }
 

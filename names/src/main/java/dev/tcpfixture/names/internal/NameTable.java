@@ -25,6 +25,9 @@ public final class NameTable {
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
 
+    private static final String SHARING = "Identical fakes of a name with a single answer are shared; different "
+            + "ones, and fakes whose answer changes from lookup to lookup, cannot be active at once";
+
     /** One faked name: its fake, how many registrations hold it, how many lookups it answered. */
     static final class Entry {
         final FakeName fake;
@@ -46,7 +49,8 @@ public final class NameTable {
      *
      * @param fakes the fakes, each of another name
      * @return the registration
-     * @throws IllegalStateException if a name is faked differently already
+     * @throws IllegalStateException if a name is faked already, differently, or identically with more than one
+     *         answer
      */
     public FakeHosts.Registration register(List<FakeName> fakes) {
         List<FakeName> copy = List.copyOf(fakes);
@@ -62,12 +66,12 @@ public final class NameTable {
         try {
             for (FakeName fake : copy) {
                 Entry existing = entries.get(fake.name());
-                if (existing != null && !existing.fake.equals(fake)) {
+                if (existing != null && !(existing.fake.equals(fake) && shareable(fake))) {
                     throw new IllegalStateException("Expected to fake host name " + fake.name() + " as "
                             + answers(fake) + ", but it is faked already as " + answers(existing.fake)
-                            + " by another registration (a test running at the same time?). Identical fakes of a "
-                            + "name are shared; different ones cannot be active at once: give the tests different "
-                            + "names, or keep them apart, for example with @ResourceLock(\"" + fake.name() + "\").");
+                            + " by another registration (a test running at the same time?). " + SHARING
+                            + ": give the tests different names, or keep them apart, for example with "
+                            + "@ResourceLock(\"" + fake.name() + "\").");
                 }
             }
             for (FakeName fake : copy) {
@@ -79,6 +83,15 @@ public final class NameTable {
             lock.unlock();
         }
         return new Registration(this, copy, held);
+    }
+
+    /**
+     * Whether registrations at the same time may share the fake: only with a single answer, which every lookup gets
+     * whoever else looks the name up. A changing fake's answers go out one per lookup, so a sharer would take
+     * another test's answers (and add to its lookup count).
+     */
+    private static boolean shareable(FakeName fake) {
+        return fake.answers().size() == 1;
     }
 
     private void release(List<Entry> held) {
