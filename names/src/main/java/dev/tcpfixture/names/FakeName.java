@@ -72,7 +72,8 @@ public record FakeName(String name, List<Answer> answers) {
     }
 
     /**
-     * Returns a name that resolves to the given loopback addresses only after {@code delay}, every lookup.
+     * Returns a name that resolves to the given loopback addresses only after {@code delay}, every lookup. A lookup
+     * still waiting when the fake ends (its last registration is closed) stops waiting and gets no such host.
      *
      * @param name the host name
      * @param delay how long each lookup takes

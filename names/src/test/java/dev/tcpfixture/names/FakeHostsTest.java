@@ -2,6 +2,7 @@ package dev.tcpfixture.names;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.tcpfixture.ConnectionMode;
 import dev.tcpfixture.FakeTcpServer;
@@ -22,8 +23,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class FakeHostsTest {
 
@@ -126,6 +133,28 @@ class FakeHostsTest {
             assertThat(resolved.getAddress()).isEqualTo(V4.getAddress());
             assertThat(Duration.ofNanos(elapsed)).isGreaterThanOrEqualTo(delay); // the fault's own lower bound
             assertThat(names.lookupCount("slow.example")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS) // a hang guard
+    void aSlowLookupStopsWaitingWhenItsRegistrationIsClosed() throws Exception {
+        FakeHosts.Registration names = FakeHosts.register(FakeName.slow("slow.example", Duration.ofMinutes(10), V4));
+        ExecutorService client = Executors.newSingleThreadExecutor();
+        try {
+            Future<InetAddress> lookup = client.submit(() -> InetAddress.getByName("slow.example"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> names.lookupCount("slow.example") == 1);
+            names.close();
+
+            // 30 s is a hang guard: the delay is 10 minutes
+            assertThatThrownBy(() -> lookup.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(UnknownHostException.class)
+                    .hasMessageContaining("slow.example: the fake ended while the lookup was delayed");
+            assertThat(names.lookupCount("slow.example")).isEqualTo(1);
+        } finally {
+            names.close();
+            client.shutdownNow();
+            assertThat(client.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         }
     }
 

@@ -9,7 +9,6 @@ import java.net.spi.InetAddressResolver;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -34,7 +33,7 @@ final class FakeResolver implements InetAddressResolver {
         }
         FakeName.Answer answer = entry.nextAnswer();
         if (!answer.delay().isZero()) {
-            delay(host, answer);
+            delay(host, entry, answer);
         }
         if (!answer.exists()) {
             throw new UnknownHostException(host + ": Name or service not known (faked by tcpfixture-names)");
@@ -60,15 +59,25 @@ final class FakeResolver implements InetAddressResolver {
         return result.stream();
     }
 
-    private static void delay(String host, FakeName.Answer answer) throws UnknownHostException {
+    /**
+     * The fault itself, a slow name server: waits the answer's delay, or until the fake ends; a lookup whose fake
+     * ended meanwhile gets no such host (never the JDK's resolver: the name was faked when it was looked up).
+     */
+    private static void delay(String host, NameTable.Entry entry, FakeName.Answer answer)
+            throws UnknownHostException {
+        boolean endedEarly;
         try {
-            TimeUnit.NANOSECONDS.sleep(answer.delay().toNanos()); // the fault itself: a slow name server
+            endedEarly = entry.delayEndedEarly(answer);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             UnknownHostException failure = new UnknownHostException(host + ": lookup interrupted while it was "
                     + "delayed (faked by tcpfixture-names: " + answer + ")");
             failure.initCause(e);
             throw failure;
+        }
+        if (endedEarly) {
+            throw new UnknownHostException(host + ": the fake ended while the lookup was delayed (faked by "
+                    + "tcpfixture-names: " + answer + ")");
         }
     }
 

@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -32,6 +34,8 @@ public final class NameTable {
     static final class Entry {
         final FakeName fake;
         final AtomicInteger lookups = new AtomicInteger();
+        /** Released when the fake ends (its last registration is closed): wakes its delayed lookups. */
+        final CountDownLatch ended = new CountDownLatch(1);
         int holders; // guarded by the table's lock
 
         Entry(FakeName fake) {
@@ -41,6 +45,15 @@ public final class NameTable {
         /** Counts a lookup and returns its answer. */
         FakeName.Answer nextAnswer() {
             return fake.answer(lookups.getAndIncrement());
+        }
+
+        /**
+         * Waits the answer's delay, or until the fake ends, whichever comes first.
+         *
+         * @return whether the fake ended first (or had ended already)
+         */
+        boolean delayEndedEarly(FakeName.Answer answer) throws InterruptedException {
+            return ended.await(answer.delay().toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 
@@ -100,6 +113,7 @@ public final class NameTable {
             for (Entry entry : held) {
                 if (--entry.holders == 0) {
                     entries.remove(entry.fake.name(), entry);
+                    entry.ended.countDown();
                 }
             }
         } finally {

@@ -2,6 +2,7 @@ package dev.tcpfixture.names.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.tcpfixture.names.FakeHosts;
 import dev.tcpfixture.names.FakeName;
@@ -9,10 +10,17 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.net.spi.InetAddressResolver;
 import java.net.spi.InetAddressResolver.LookupPolicy;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The resolver against a stub of the JDK's built-in resolver, which records what reaches it: a faked name, in
@@ -107,6 +115,34 @@ class FakeResolverTest {
             assertThat(resolver.lookupByAddress(V4.getAddress())).isEqualTo("builtin.localhost");
             assertThat(builtin.asked).containsExactly("reverse 127.0.0.1");
             assertThat(names.lookupCount("data.pr4e.org")).isZero();
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS) // a hang guard
+    void aDelayedLookupWhoseFakeEndsGetsNoSuchHostAtOnceNeverTheBuiltinResolver() throws Exception {
+        FakeName slow = FakeName.slow("slow.test", Duration.ofMinutes(10), V4);
+        FakeHosts.Registration first = table.register(List.of(slow));
+        FakeHosts.Registration second = table.register(List.of(slow)); // shared: the fake ends with the last
+        ExecutorService lookups = Executors.newSingleThreadExecutor();
+        try {
+            Future<List<InetAddress>> result = lookups.submit(() -> resolver.lookupByName("slow.test", BOTH).toList());
+            await().atMost(Duration.ofSeconds(30)).until(() -> first.lookupCount("slow.test") == 1); // delayed now
+            first.close();
+            assertThat(table.names()).containsExactly("slow.test");
+            second.close();
+
+            // 30 s is a hang guard: the delay is 10 minutes
+            assertThatThrownBy(() -> result.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(UnknownHostException.class)
+                    .hasMessage("slow.test: the fake ended while the lookup was delayed (faked by tcpfixture-names: "
+                            + "after 600000 ms: [127.0.0.1])");
+            assertThat(builtin.asked).isEmpty();
+        } finally {
+            first.close();
+            second.close();
+            lookups.shutdownNow();
+            assertThat(lookups.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         }
     }
 
