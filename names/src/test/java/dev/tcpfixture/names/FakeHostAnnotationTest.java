@@ -18,10 +18,14 @@ import java.net.Socket;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -162,6 +166,59 @@ class FakeHostAnnotationTest {
         EngineExecutionResults results = TestKit.run(Map.of(), Faking.class, UnknownOnTheClass.class,
                 OnTheClassWithAPerClassServer.class);
         results.testEvents().assertStatistics(stats -> stats.started(9).succeeded(9));
+    }
+
+    /** Where a class's fake holds, as the annotations' Javadoc says: from before each test's @BeforeEach methods. */
+    @UserTests
+    @UnknownHost("scope.test")
+    static class ClassLevelScope {
+
+        static final List<String> SEEN = new CopyOnWriteArrayList<>();
+
+        static void record(String where) {
+            SEEN.add(where + " " + FakeHosts.fakedNames().contains("scope.test"));
+        }
+
+        static {
+            record("static initialiser");
+        }
+
+        ClassLevelScope() {
+            record("constructor");
+        }
+
+        @BeforeAll
+        static void beforeAll() {
+            record("@BeforeAll");
+        }
+
+        @BeforeEach
+        void beforeEach() {
+            record("@BeforeEach");
+        }
+
+        @Test
+        void test() {
+            record("test");
+        }
+
+        @AfterEach
+        void afterEach() {
+            record("@AfterEach");
+        }
+
+        @AfterAll
+        static void afterAll() {
+            record("@AfterAll");
+        }
+    }
+
+    @Test
+    void aClassesFakeHoldsFromBeforeEachToAfterEachOnly() {
+        EngineExecutionResults results = TestKit.run(Map.of(), ClassLevelScope.class);
+        results.testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+        assertThat(ClassLevelScope.SEEN).containsExactly("static initialiser false", "@BeforeAll false",
+                "constructor false", "@BeforeEach true", "test true", "@AfterEach true", "@AfterAll false");
     }
 
     @Test
