@@ -24,8 +24,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>On a test method the name is faked for that test; on a test class (or an enclosing class) for each of its
  * tests, with each test's own server; a method's fake of a name replaces its class's. The fake ends after the
- * test, whatever happened. It needs the module {@code dev.tcpfixture:tcpfixture-names} on the test class path
- * from the start of the JVM, and Java 21 or newer; otherwise the test fails with an
+ * test, whatever happened. It holds from just before the test's {@code @BeforeEach} methods to after its
+ * {@code @AfterEach} methods, on a class as on a method: not in {@code @BeforeAll} or {@code @AfterAll} methods,
+ * static initialisers, or the test class's constructor and field initialisers, where the name resolves as without
+ * the annotation (for a name needed there, register it with {@code dev.tcpfixture.names.FakeHosts} yourself).
+ *
+ * <p>It needs the module {@code dev.tcpfixture:tcpfixture-names} on the test class path from the start of the JVM,
+ * and Java 21 or newer; otherwise the test fails with an
  * {@link org.junit.jupiter.api.extension.ExtensionConfigurationException ExtensionConfigurationException} that
  * says which. Tests running at the same time may fake the same name identically (they share it); a test that
  * fakes a name differently from one running at the same time fails. Its lookups are counted by

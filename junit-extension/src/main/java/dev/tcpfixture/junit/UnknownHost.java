@@ -19,7 +19,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }
  * }</pre>
  *
- * <p>Where it applies, what it needs and how it fails are as for {@link FakeHost @FakeHost}.
+ * <p>Where it applies, what it needs and how it fails are as for {@link FakeHost @FakeHost}: also on a class, the
+ * names are unknown only from just before each test's {@code @BeforeEach} methods to after its {@code @AfterEach}
+ * methods, not in {@code @BeforeAll} or {@code @AfterAll} methods, static initialisers, or the test class's
+ * constructor and field initialisers.
  *
  * @since 0.1
  */

@@ -18,15 +18,18 @@ import java.util.Set;
  * }</pre>
  *
  * <p>Every lookup through {@link java.net.InetAddress} (and so through every client built on it) of a faked name
- * gets the fake's answer and never reaches a real resolver; a reverse lookup of an address of an active fake
- * ({@code getCanonicalHostName()}) gets the faked name. Names that no one faked resolve as before, through the
- * JDK's built-in resolver. The JVM must not cache lookups for this: the module's resolver turns the JDK's cache
+ * gets the fake's answer and never reaches a real resolver. Names that no one faked, and reverse lookups of every
+ * address ({@code getCanonicalHostName()}, {@code getHostName()} of an address without a name), resolve as before,
+ * through the JDK's built-in resolver: {@code 127.0.0.1} stays {@code localhost} (from the hosts file) while a name
+ * resolves to it. An address from a lookup of a faked name carries that name: its {@code getHostName()} needs no
+ * reverse lookup. The JVM must not cache lookups for this: the module's resolver turns the JDK's cache
  * off ({@code networkaddress.cache.ttl} and {@code networkaddress.cache.negative.ttl} 0) when the JDK installs it,
  * and {@link #register} checks that it did (see {@link #checkActive()}).
  *
- * <p>Registrations are safe to make from concurrent tests: an identical fake of a name is shared (with its lookup
- * count) until its last registration is closed; a different fake of a name that is faked already fails at once
- * with an {@link IllegalStateException}, and nothing of that registration is applied.
+ * <p>Registrations are safe to make from concurrent tests: an identical fake of a name with a single answer is
+ * shared (with its lookup count) until its last registration is closed; a different fake of a name that is faked
+ * already, or an identical one with several answers (whose answers go out one per lookup, so they cannot be
+ * shared), fails at once with an {@link IllegalStateException}, and nothing of that registration is applied.
  *
  * @since 0.1
  */
@@ -108,7 +111,8 @@ public final class FakeHosts {
 
         /**
          * Returns how many times the JVM looked up one of this registration's names since it was faked: still
-         * after {@link #close()}, then frozen. A fake shared with an identical registration shares its count.
+         * after {@link #close()}, then frozen. A fake with a single answer shared with an identical registration
+         * shares its count.
          *
          * @param name one of the registration's names, in any case
          * @return the number of lookups

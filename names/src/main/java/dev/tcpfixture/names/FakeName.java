@@ -1,12 +1,12 @@
 package dev.tcpfixture.names;
 
+import dev.tcpfixture.names.internal.NameTable;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -23,11 +23,12 @@ import java.util.Objects;
  * FakeName.resolving("moved.test", oldAddress).thenResolving(newAddress) // another answer from the 2nd lookup on
  * }</pre>
  *
- * <p>Names compare without case ({@code Data.PR4E.org} is {@code data.pr4e.org}); {@code localhost} cannot be
+ * <p>Names compare without case and without the trailing dot of a fully qualified name ({@code Data.PR4E.org}
+ * and {@code data.pr4e.org.} are {@code data.pr4e.org}: a fake answers all three); {@code localhost} cannot be
  * faked. Addresses must be loopback
  * addresses ({@code 127.0.0.0/8}, {@code ::1}): a faked name leads only to the fake servers of this machine.
  *
- * @param name the host name, in lower case
+ * @param name the host name, in lower case, without a trailing dot
  * @param answers the answers, in lookup order; at least one
  * @since 0.1
  */
@@ -71,7 +72,8 @@ public record FakeName(String name, List<Answer> answers) {
     }
 
     /**
-     * Returns a name that resolves to the given loopback addresses only after {@code delay}, every lookup.
+     * Returns a name that resolves to the given loopback addresses only after {@code delay}, every lookup. A lookup
+     * still waiting when the fake ends (its last registration is closed) stops waiting and gets no such host.
      *
      * @param name the host name
      * @param delay how long each lookup takes
@@ -138,13 +140,13 @@ public record FakeName(String name, List<Answer> answers) {
     }
 
     private static String checkedName(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
+        String lower = NameTable.key(name); // lower case, without the trailing dot of a fully qualified name
         if (lower.isEmpty() || lower.length() > 253 || !lower.chars().allMatch(FakeName::isNameCharacter)
-                || lower.startsWith(".") || lower.contains("..")) {
+                || lower.startsWith(".") || lower.endsWith(".") || lower.contains("..")) {
             throw new IllegalArgumentException("Expected a host name (letters, digits, '-', '_' and '.', at most 253 "
                     + "characters), but got \"" + bounded(name) + "\"");
         }
-        if (lower.equals("localhost") || lower.endsWith(".localhost") || lower.equals("localhost.")) {
+        if (lower.equals("localhost") || lower.endsWith(".localhost")) {
             throw new IllegalArgumentException("Expected a host name other than localhost, but got " + name
                     + ": localhost is the loopback address for every fake server and client of the JVM");
         }

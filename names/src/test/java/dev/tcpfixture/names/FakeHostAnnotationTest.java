@@ -18,10 +18,14 @@ import java.net.Socket;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -164,6 +168,59 @@ class FakeHostAnnotationTest {
         results.testEvents().assertStatistics(stats -> stats.started(9).succeeded(9));
     }
 
+    /** Where a class's fake holds, as the annotations' Javadoc says: from before each test's @BeforeEach methods. */
+    @UserTests
+    @UnknownHost("scope.test")
+    static class ClassLevelScope {
+
+        static final List<String> SEEN = new CopyOnWriteArrayList<>();
+
+        static void record(String where) {
+            SEEN.add(where + " " + FakeHosts.fakedNames().contains("scope.test"));
+        }
+
+        static {
+            record("static initialiser");
+        }
+
+        ClassLevelScope() {
+            record("constructor");
+        }
+
+        @BeforeAll
+        static void beforeAll() {
+            record("@BeforeAll");
+        }
+
+        @BeforeEach
+        void beforeEach() {
+            record("@BeforeEach");
+        }
+
+        @Test
+        void test() {
+            record("test");
+        }
+
+        @AfterEach
+        void afterEach() {
+            record("@AfterEach");
+        }
+
+        @AfterAll
+        static void afterAll() {
+            record("@AfterAll");
+        }
+    }
+
+    @Test
+    void aClassesFakeHoldsFromBeforeEachToAfterEachOnly() {
+        EngineExecutionResults results = TestKit.run(Map.of(), ClassLevelScope.class);
+        results.testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+        assertThat(ClassLevelScope.SEEN).containsExactly("static initialiser false", "@BeforeAll false",
+                "constructor false", "@BeforeEach true", "test true", "@AfterEach true", "@AfterAll false");
+    }
+
     @Test
     void misconfigurationFailsTheTestSayingWhat() {
         EngineExecutionResults results = TestKit.run(Map.of(), Misconfigured.class);
@@ -249,9 +306,10 @@ class FakeHostAnnotationTest {
                 .hasMessageStartingWith("@FakeHost(name = \"shared.test\", server = \"\") on method [")
                 .hasMessageEndingWith("could not fake the name for test second(FakeTcpServer): Expected to fake host "
                         + "name shared.test as [0:0:0:0:0:0:0:1], but it is faked already as [127.0.0.1] by another "
-                        + "registration (a test running at the same time?). Identical fakes of a name are shared; "
-                        + "different ones cannot be active at once: give the tests different names, or keep them "
-                        + "apart, for example with @ResourceLock(\"shared.test\").");
+                        + "registration (a test running at the same time?). Identical fakes of a name with a single "
+                        + "answer are shared; different ones, and fakes whose answer changes from lookup to lookup, "
+                        + "cannot be active at once: give the tests different names, or keep them apart, for "
+                        + "example with @ResourceLock(\"shared.test\").");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.tcpfixture.names;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.tcpfixture.ConnectionMode;
 import dev.tcpfixture.FakeTcpServer;
@@ -22,8 +23,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class FakeHostsTest {
 
@@ -86,6 +93,22 @@ class FakeHostsTest {
     }
 
     @Test
+    void theFullyQualifiedFormAndAnyCaseOfAFakedNameGetTheFake() throws Exception {
+        try (FakeHosts.Registration names = FakeHosts.register(FakeName.resolving("data.pr4e.org", V4),
+                FakeName.unknown("db.internal"))) {
+            // the JDK passes "data.pr4e.org." to its resolver as written: the fake answers it, and counts it
+            assertThat(InetAddress.getByName("data.pr4e.org.").getAddress()).isEqualTo(V4.getAddress());
+            assertThat(InetAddress.getByName("DATA.PR4E.ORG.").getAddress()).isEqualTo(V4.getAddress());
+            assertThatThrownBy(() -> InetAddress.getByName("db.internal.")).isInstanceOf(UnknownHostException.class)
+                    .hasMessageContaining("faked by tcpfixture-names");
+            assertThatThrownBy(() -> InetAddress.getByName("DB.INTERNAL.")).isInstanceOf(UnknownHostException.class)
+                    .hasMessageContaining("faked by tcpfixture-names");
+            assertThat(names.lookupCount("data.pr4e.org")).isEqualTo(2);
+            assertThat(names.lookupCount("db.internal.")).isEqualTo(2);
+        }
+    }
+
+    @Test
     void anUnknownNameFailsAtOnceEveryTime() {
         try (FakeHosts.Registration names = FakeHosts.register(FakeName.unknown("db.internal"))) {
             for (int i = 0; i < 3; i++) {
@@ -110,6 +133,28 @@ class FakeHostsTest {
             assertThat(resolved.getAddress()).isEqualTo(V4.getAddress());
             assertThat(Duration.ofNanos(elapsed)).isGreaterThanOrEqualTo(delay); // the fault's own lower bound
             assertThat(names.lookupCount("slow.example")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS) // a hang guard
+    void aSlowLookupStopsWaitingWhenItsRegistrationIsClosed() throws Exception {
+        FakeHosts.Registration names = FakeHosts.register(FakeName.slow("slow.example", Duration.ofMinutes(10), V4));
+        ExecutorService client = Executors.newSingleThreadExecutor();
+        try {
+            Future<InetAddress> lookup = client.submit(() -> InetAddress.getByName("slow.example"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> names.lookupCount("slow.example") == 1);
+            names.close();
+
+            // 30 s is a hang guard: the delay is 10 minutes
+            assertThatThrownBy(() -> lookup.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(UnknownHostException.class)
+                    .hasMessageContaining("slow.example: the fake ended while the lookup was delayed");
+            assertThat(names.lookupCount("slow.example")).isEqualTo(1);
+        } finally {
+            names.close();
+            client.shutdownNow();
+            assertThat(client.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         }
     }
 
@@ -173,14 +218,24 @@ class FakeHostsTest {
     }
 
     @Test
-    void reverseLookupsOfAFakedAddressStayInside() throws Exception {
-        try (FakeHosts.Registration names = FakeHosts.register(FakeName.resolving("data.pr4e.org", V4))) {
+    void reverseLookupsAreTheJdksWhileANameIsFakedAndAreNotCounted() throws Exception {
+        String before = InetAddress.getByAddress(V4.getAddress()).getHostName();
+        String canonicalBefore = InetAddress.getByAddress(V4.getAddress()).getCanonicalHostName();
+        try (FakeHosts.Registration names = FakeHosts.register(
+                FakeName.resolving("data.pr4e.org", V4).thenResolving(V6))) {
+            // any code in the JVM asking for 127.0.0.1's name gets what it got before, not the faked name
+            assertThat(InetAddress.getByAddress(V4.getAddress()).getHostName()).isEqualTo(before)
+                    .isNotEqualTo("data.pr4e.org");
+            assertThat(InetAddress.getByAddress(V4.getAddress()).getCanonicalHostName()).isEqualTo(canonicalBefore);
+            assertThat(names.lookupCount("data.pr4e.org")).isZero(); // no forward check reached the fake
+
             InetAddress resolved = InetAddress.getByName("data.pr4e.org");
-            assertThat(resolved.getHostName()).isEqualTo("data.pr4e.org");     // kept from the lookup
-            // a reverse lookup, then the JDK's forward check: both answered by the fake
-            assertThat(resolved.getCanonicalHostName()).isEqualTo("data.pr4e.org");
-            assertThat(InetAddress.getByAddress(V4.getAddress()).getHostName()).isEqualTo("data.pr4e.org");
-            assertThat(names.lookupCount("data.pr4e.org")).isEqualTo(3); // the lookup and two forward checks
+            assertThat(resolved.getHostName()).isEqualTo("data.pr4e.org"); // kept from the lookup
+            assertThat(resolved.getCanonicalHostName()).isEqualTo(canonicalBefore); // the JDK's reverse lookup
+            assertThat(names.lookupCount("data.pr4e.org")).isEqualTo(1);
+            // the sequence was not advanced by the reverse lookups: the second lookup gets the second answer
+            assertThat(InetAddress.getByName("data.pr4e.org")).isInstanceOf(Inet6Address.class);
+            assertThat(names.lookupCount("data.pr4e.org")).isEqualTo(2);
         }
     }
 
@@ -193,9 +248,9 @@ class FakeHostsTest {
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessage("Expected to fake host name shared.test as [0:0:0:0:0:0:0:1], but it is faked "
                             + "already as [127.0.0.1] by another registration (a test running at the same time?). "
-                            + "Identical fakes of a name are shared; different ones cannot be active at once: give "
-                            + "the tests different names, or keep them apart, for example with "
-                            + "@ResourceLock(\"shared.test\").");
+                            + "Identical fakes of a name with a single answer are shared; different ones, and fakes "
+                            + "whose answer changes from lookup to lookup, cannot be active at once: give the tests "
+                            + "different names, or keep them apart, for example with @ResourceLock(\"shared.test\").");
             assertThat(FakeHosts.fakedNames()).containsExactly("shared.test"); // other.test was not registered
 
             FakeHosts.Registration second = FakeHosts.register(FakeName.resolving("shared.test", V4));
@@ -206,6 +261,31 @@ class FakeHostsTest {
             InetAddress.getByName("shared.test");
             assertThat(first.lookupCount("shared.test")).isEqualTo(2);
             assertThat(second.lookupCount("shared.test")).isEqualTo(2); // shared, frozen after close
+        }
+    }
+
+    @Test
+    void anIdenticalChangingFakeIsNotSharedItsAnswersAndCountStayWithItsRegistration() throws Exception {
+        FakeName moving = FakeName.resolving("moved.test", V4).thenResolving(V6);
+        try (FakeHosts.Registration first = FakeHosts.register(moving)) {
+            assertThatThrownBy(() -> FakeHosts.register(FakeName.unknown("other.test"), moving))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("Expected to fake host name moved.test as [127.0.0.1]; then [0:0:0:0:0:0:0:1], but "
+                            + "it is faked already as [127.0.0.1]; then [0:0:0:0:0:0:0:1] by another registration (a "
+                            + "test running at the same time?). Identical fakes of a name with a single answer are "
+                            + "shared; different ones, and fakes whose answer changes from lookup to lookup, cannot "
+                            + "be active at once: give the tests different names, or keep them apart, for example "
+                            + "with @ResourceLock(\"moved.test\").");
+            assertThat(FakeHosts.fakedNames()).containsExactly("moved.test"); // other.test was not registered
+            // the first registration's sequence is untouched: its first lookup gets the first answer
+            assertThat(InetAddress.getByName("moved.test")).isInstanceOf(Inet4Address.class);
+            assertThat(InetAddress.getByName("moved.test")).isInstanceOf(Inet6Address.class);
+            assertThat(first.lookupCount("moved.test")).isEqualTo(2);
+        }
+        // once the first is closed, the same fake registers afresh, from its first answer and a count of 0
+        try (FakeHosts.Registration again = FakeHosts.register(moving)) {
+            assertThat(again.lookupCount("moved.test")).isZero();
+            assertThat(InetAddress.getByName("moved.test")).isInstanceOf(Inet4Address.class);
         }
     }
 

@@ -6,8 +6,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,7 +19,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Lookups from several threads while registrations come and go, with two busy threads loading both cores: every
  * lookup of a faked name is answered by its fake and counted exactly once, shared fakes count every sharer's
- * lookups, the answers of a changing name go out one per lookup, and nothing is left after each round.
+ * lookups, the answers of a changing name go out one per lookup to its own registration, an identical changing fake
+ * registered at the same time by several is granted to exactly one, and nothing is left after each round.
  */
 class NamesStressTest {
 
@@ -39,12 +38,13 @@ class NamesStressTest {
         try (BusyLoad load = BusyLoad.start(2)) {
             for (int round = 0; round < ROUNDS; round++) {
                 String shared = "shared-" + round + ".test";
-                String sequence = "sequence-" + round + ".test";
-                FakeName sequenceFake = FakeName.resolving(sequence, v4).thenResolving(v6).thenUnknown();
+                String contested = "contested-" + round + ".test";
+                FakeName contestedFake = FakeName.resolving(contested, v4).thenResolving(v6).thenUnknown();
                 CyclicBarrier registered = new CyclicBarrier(WORKERS);
                 CyclicBarrier looked = new CyclicBarrier(WORKERS);
                 AtomicBoolean working = new AtomicBoolean(true);
-                Map<String, Integer> answers = new ConcurrentHashMap<>();
+                AtomicInteger won = new AtomicInteger();
+                AtomicInteger refused = new AtomicInteger();
                 int currentRound = round;
 
                 Future<?> churn = pool.submit(() -> {
@@ -60,19 +60,48 @@ class NamesStressTest {
                 List<Future<?>> workers = new ArrayList<>();
                 for (int w = 0; w < WORKERS; w++) {
                     String own = "worker-" + w + "-" + round + ".test";
+                    String sequence = "sequence-" + w + "-" + round + ".test";
                     workers.add(pool.submit(() -> {
-                        try (FakeHosts.Registration names = FakeHosts.register(
-                                FakeName.resolving(shared, v4), FakeName.resolving(own, v6), sequenceFake)) {
-                            registered.await(10, TimeUnit.SECONDS);
-                            for (int i = 0; i < LOOKUPS; i++) {
-                                assertThat(InetAddress.getByName(shared).getAddress()).isEqualTo(v4.getAddress());
-                                assertThat(InetAddress.getByName(own).getAddress()).isEqualTo(v6.getAddress());
+                        try (FakeHosts.Registration names = FakeHosts.register(FakeName.resolving(shared, v4),
+                                FakeName.resolving(own, v6),
+                                FakeName.resolving(sequence, v4).thenResolving(v6).thenUnknown())) {
+                            // every worker tries the same changing fake at once: one gets it, and keeps it until
+                            // all have looked up, so the others are refused rather than share its answers
+                            FakeHosts.Registration contestedNames = null;
+                            try {
+                                contestedNames = FakeHosts.register(contestedFake);
+                                won.incrementAndGet();
+                            } catch (IllegalStateException e) {
+                                assertThat(e).hasMessageContaining("fakes whose answer changes from lookup to lookup, "
+                                        + "cannot be active at once");
+                                refused.incrementAndGet();
                             }
-                            answers.merge(answer(sequence), 1, Integer::sum);
-                            looked.await(10, TimeUnit.SECONDS);
-                            assertThat(names.lookupCount(shared)).isEqualTo(WORKERS * LOOKUPS);
-                            assertThat(names.lookupCount(own)).isEqualTo(LOOKUPS);
-                            assertThat(names.lookupCount(sequence)).isEqualTo(WORKERS);
+                            try {
+                                registered.await(10, TimeUnit.SECONDS);
+                                for (int i = 0; i < LOOKUPS; i++) {
+                                    assertThat(InetAddress.getByName(shared).getAddress()).isEqualTo(v4.getAddress());
+                                    assertThat(InetAddress.getByName(own).getAddress()).isEqualTo(v6.getAddress());
+                                }
+                                // one lookup per answer, the last answer for the rest, each worker its own sequence
+                                assertThat(List.of(answer(sequence), answer(sequence), answer(sequence),
+                                        answer(sequence))).containsExactly("127.0.0.1", "0:0:0:0:0:0:0:1", "unknown",
+                                        "unknown");
+                                if (contestedNames != null) {
+                                    assertThat(List.of(answer(contested), answer(contested), answer(contested)))
+                                            .containsExactly("127.0.0.1", "0:0:0:0:0:0:0:1", "unknown");
+                                }
+                                looked.await(10, TimeUnit.SECONDS);
+                                assertThat(names.lookupCount(shared)).isEqualTo(WORKERS * LOOKUPS);
+                                assertThat(names.lookupCount(own)).isEqualTo(LOOKUPS);
+                                assertThat(names.lookupCount(sequence)).isEqualTo(4);
+                                if (contestedNames != null) {
+                                    assertThat(contestedNames.lookupCount(contested)).isEqualTo(3);
+                                }
+                            } finally {
+                                if (contestedNames != null) {
+                                    contestedNames.close();
+                                }
+                            }
                         }
                         return null;
                     }));
@@ -83,15 +112,15 @@ class NamesStressTest {
                 working.set(false);
                 churn.get(30, TimeUnit.SECONDS);
 
-                // one lookup per answer, the last answer for the rest
-                assertThat(answers).isEqualTo(Map.of("127.0.0.1", 1, "0:0:0:0:0:0:0:1", 1, "unknown", WORKERS - 2));
+                assertThat(won.get()).isEqualTo(1);
+                assertThat(refused.get()).isEqualTo(WORKERS - 1);
                 assertThat(FakeHosts.fakedNames()).isEmpty();
             }
         } finally {
             pool.shutdownNow();
             assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         }
-        System.out.println("NamesStressTest: " + ROUNDS + " rounds of " + WORKERS + " workers x " + (2 * LOOKUPS + 1)
+        System.out.println("NamesStressTest: " + ROUNDS + " rounds of " + WORKERS + " workers x " + (2 * LOOKUPS + 4)
                 + " lookups, " + churned.get() + " registrations churned meanwhile");
     }
 

@@ -9,12 +9,11 @@ import java.net.spi.InetAddressResolver;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * The JVM's resolver while this module is on its class path: answers faked names from the {@link NameTable}, and
- * hands every other lookup to the JDK's built-in resolver unchanged.
+ * hands every other lookup, and every reverse lookup, to the JDK's built-in resolver unchanged.
  */
 final class FakeResolver implements InetAddressResolver {
 
@@ -34,7 +33,7 @@ final class FakeResolver implements InetAddressResolver {
         }
         FakeName.Answer answer = entry.nextAnswer();
         if (!answer.delay().isZero()) {
-            delay(host, answer);
+            delay(host, entry, answer);
         }
         if (!answer.exists()) {
             throw new UnknownHostException(host + ": Name or service not known (faked by tcpfixture-names)");
@@ -60,9 +59,15 @@ final class FakeResolver implements InetAddressResolver {
         return result.stream();
     }
 
-    private static void delay(String host, FakeName.Answer answer) throws UnknownHostException {
+    /**
+     * The fault itself, a slow name server: waits the answer's delay, or until the fake ends; a lookup whose fake
+     * ended meanwhile gets no such host (never the JDK's resolver: the name was faked when it was looked up).
+     */
+    private static void delay(String host, NameTable.Entry entry, FakeName.Answer answer)
+            throws UnknownHostException {
+        boolean endedEarly;
         try {
-            TimeUnit.NANOSECONDS.sleep(answer.delay().toNanos()); // the fault itself: a slow name server
+            endedEarly = entry.delayEndedEarly(answer);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             UnknownHostException failure = new UnknownHostException(host + ": lookup interrupted while it was "
@@ -70,11 +75,18 @@ final class FakeResolver implements InetAddressResolver {
             failure.initCause(e);
             throw failure;
         }
+        if (endedEarly) {
+            throw new UnknownHostException(host + ": the fake ended while the lookup was delayed (faked by "
+                    + "tcpfixture-names: " + answer + ")");
+        }
     }
 
+    /**
+     * Always the JDK's built-in resolver: a fake changes only lookups of its name, never what the rest of the JVM
+     * gets for an address (a loopback address's name comes from the hosts file, as without the module).
+     */
     @Override
     public String lookupByAddress(byte[] addr) throws UnknownHostException {
-        String name = table.nameOf(addr);
-        return name != null ? name : builtin.lookupByAddress(addr);
+        return builtin.lookupByAddress(addr);
     }
 }

@@ -2,15 +2,15 @@ package dev.tcpfixture.names.internal;
 
 import dev.tcpfixture.names.FakeHosts;
 import dev.tcpfixture.names.FakeName;
-import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -26,23 +26,34 @@ public final class NameTable {
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
-    private long registrations;
+
+    private static final String SHARING = "Identical fakes of a name with a single answer are shared; different "
+            + "ones, and fakes whose answer changes from lookup to lookup, cannot be active at once";
 
     /** One faked name: its fake, how many registrations hold it, how many lookups it answered. */
     static final class Entry {
         final FakeName fake;
-        final long order;
         final AtomicInteger lookups = new AtomicInteger();
+        /** Released when the fake ends (its last registration is closed): wakes its delayed lookups. */
+        final CountDownLatch ended = new CountDownLatch(1);
         int holders; // guarded by the table's lock
 
-        Entry(FakeName fake, long order) {
+        Entry(FakeName fake) {
             this.fake = fake;
-            this.order = order;
         }
 
         /** Counts a lookup and returns its answer. */
         FakeName.Answer nextAnswer() {
             return fake.answer(lookups.getAndIncrement());
+        }
+
+        /**
+         * Waits the answer's delay, or until the fake ends, whichever comes first.
+         *
+         * @return whether the fake ended first (or had ended already)
+         */
+        boolean delayEndedEarly(FakeName.Answer answer) throws InterruptedException {
+            return ended.await(answer.delay().toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 
@@ -51,7 +62,8 @@ public final class NameTable {
      *
      * @param fakes the fakes, each of another name
      * @return the registration
-     * @throws IllegalStateException if a name is faked differently already
+     * @throws IllegalStateException if a name is faked already, differently, or identically with more than one
+     *         answer
      */
     public FakeHosts.Registration register(List<FakeName> fakes) {
         List<FakeName> copy = List.copyOf(fakes);
@@ -67,16 +79,16 @@ public final class NameTable {
         try {
             for (FakeName fake : copy) {
                 Entry existing = entries.get(fake.name());
-                if (existing != null && !existing.fake.equals(fake)) {
+                if (existing != null && !(existing.fake.equals(fake) && shareable(fake))) {
                     throw new IllegalStateException("Expected to fake host name " + fake.name() + " as "
                             + answers(fake) + ", but it is faked already as " + answers(existing.fake)
-                            + " by another registration (a test running at the same time?). Identical fakes of a "
-                            + "name are shared; different ones cannot be active at once: give the tests different "
-                            + "names, or keep them apart, for example with @ResourceLock(\"" + fake.name() + "\").");
+                            + " by another registration (a test running at the same time?). " + SHARING
+                            + ": give the tests different names, or keep them apart, for example with "
+                            + "@ResourceLock(\"" + fake.name() + "\").");
                 }
             }
             for (FakeName fake : copy) {
-                Entry entry = entries.computeIfAbsent(fake.name(), name -> new Entry(fake, registrations++));
+                Entry entry = entries.computeIfAbsent(fake.name(), name -> new Entry(fake));
                 entry.holders++;
                 held.add(entry);
             }
@@ -86,12 +98,22 @@ public final class NameTable {
         return new Registration(this, copy, held);
     }
 
+    /**
+     * Whether registrations at the same time may share the fake: only with a single answer, which every lookup gets
+     * whoever else looks the name up. A changing fake's answers go out one per lookup, so a sharer would take
+     * another test's answers (and add to its lookup count).
+     */
+    private static boolean shareable(FakeName fake) {
+        return fake.answers().size() == 1;
+    }
+
     private void release(List<Entry> held) {
         lock.lock();
         try {
             for (Entry entry : held) {
                 if (--entry.holders == 0) {
                     entries.remove(entry.fake.name(), entry);
+                    entry.ended.countDown();
                 }
             }
         } finally {
@@ -107,34 +129,19 @@ public final class NameTable {
      */
     Entry find(String host) {
         Entry entry = entries.get(host);
-        return entry != null ? entry : entries.get(host.toLowerCase(Locale.ROOT));
+        return entry != null ? entry : entries.get(key(host));
     }
 
     /**
-     * Returns the name of the earliest registered fake that resolves to the address in any answer, or {@code null}.
+     * Returns a host name as the table keys it: in lower case, without one trailing dot ({@code Data.PR4E.org.}, the
+     * fully qualified form, which the JDK passes to its resolver as written, is {@code data.pr4e.org}).
      *
-     * @param address the address's bytes
-     * @return the faked name, or {@code null}
+     * @param host the name
+     * @return the key
      */
-    String nameOf(byte[] address) {
-        Entry found = null;
-        for (Entry entry : entries.values()) {
-            if ((found == null || entry.order < found.order) && resolvesTo(entry.fake, address)) {
-                found = entry;
-            }
-        }
-        return found == null ? null : found.fake.name();
-    }
-
-    private static boolean resolvesTo(FakeName fake, byte[] address) {
-        for (FakeName.Answer answer : fake.answers()) {
-            for (InetAddress candidate : answer.addresses()) {
-                if (Arrays.equals(candidate.getAddress(), address)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+    public static String key(String host) {
+        String lower = host.toLowerCase(Locale.ROOT);
+        return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
     }
 
     /**
@@ -182,9 +189,9 @@ public final class NameTable {
 
         @Override
         public int lookupCount(String name) {
-            String lower = name.toLowerCase(Locale.ROOT);
+            String key = key(name);
             for (Entry entry : held) {
-                if (entry.fake.name().equals(lower)) {
+                if (entry.fake.name().equals(key)) {
                     return entry.lookups.get();
                 }
             }
