@@ -215,6 +215,52 @@ class ProxyStressTest {
         assertThat(leaked).isZero();
     }
 
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void aClientsCloseBehindBytesAFaultHoldsIsRecordedBeforeTheProxyIsQuiet() throws Exception {
+        int rounds = 200;
+        int missed = 0;
+        long start = System.nanoTime();
+        try (BusyLoad load = BusyLoad.start(2);
+                FakeTcpServer upstream = FakeTcpServer.builder().allowUnusedScripts().start()) {
+            upstream.defaultScript(Script.create().echo());
+            for (int round = 0; round < rounds; round++) {
+                boolean stall = round % 2 == 0; // the pipe never reads; or it read "a" and holds it (latency)
+                ProxyFault fault = stall ? ProxyFault.stall().direction(Direction.TO_UPSTREAM)
+                        : ProxyFault.latency(Duration.ofSeconds(30)).direction(Direction.TO_UPSTREAM);
+                TcpProxy proxy = TcpProxy.start(upstream.address()).add(fault);
+                RecordedConnection connection;
+                boolean quiet;
+                boolean closeRecordedWhenQuiet;
+                try (ProxyClient client = ProxyClient.connect(proxy)) {
+                    client.send("a");
+                    connection = proxy.takeConnection(WAIT);
+                    if (!stall) {
+                        assertThat(connection.awaitUntil(() -> connection.receivedByteCount() == 1, WAIT)).isTrue();
+                    }
+                    client.send("b");
+                    client.shutdownOutput();
+                    quiet = proxy.awaitQuiet();
+                    // everything the client did before awaitQuiet() returned is recorded by then, its close too
+                    closeRecordedWhenQuiet = quiet && connection.receivedText().equals("ab") && connection.events()
+                            .stream().anyMatch(e -> e.kind() == TranscriptEvent.Kind.CLIENT_CLOSED);
+                } finally {
+                    proxy.close();
+                }
+                if (!closeRecordedWhenQuiet || !connection.closedFirstBy().equals(java.util.Optional.of(Side.CLIENT))) {
+                    missed++;
+                    if (missed <= 3) {
+                        System.out.println("round " + round + ": quiet " + quiet + ", but:\n" + connection.transcript());
+                    }
+                }
+                assertThat(proxy.liveThreadCount()).isZero();
+            }
+        }
+        System.out.printf("proxy: %d clients that closed behind held bytes, under load, in %d ms: %d closes not "
+                + "recorded when quiet%n", rounds, (System.nanoTime() - start) / 1_000_000, missed);
+        assertThat(missed).isZero();
+    }
+
     /** Round trips of random sizes through an echo until {@code done}; returns everything it sent. */
     private static byte[] echoUntil(TcpProxy proxy, long seed, AtomicBoolean done, AtomicLong roundTrips)
             throws IOException {

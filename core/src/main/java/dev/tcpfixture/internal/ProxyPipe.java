@@ -612,6 +612,11 @@ final class ProxyPipe implements Runnable {
             if (phase == Phase.RUNNING) {
                 return false;
             }
+            // held back: takes all the kernel holds, up to a read that finds nothing (so a close behind the last
+            // bytes is recorded too), the end of the stream or a full buffer
+            while (arrived && !atEnd() && end < BUFFER_SIZE) {
+                arrived = pump(false);
+            }
             return end < BUFFER_SIZE || atEnd() || kernelHolds() == 0; // held back, but all recorded
         } finally {
             lock.unlock();
@@ -652,7 +657,9 @@ final class ProxyPipe implements Runnable {
             long deadline = System.nanoTime() + CLOSE_DRAIN_NANOS;
             byte[] scratch = new byte[8 * 1024];
             long dropped = 0;
-            while (!atEnd() && dropped < CLOSE_DRAIN_LIMIT && !Deadlines.passed(deadline) && kernelHolds() > 0) {
+            // reads until a read finds nothing: the client's close may wait behind its last bytes (the source
+            // does not block)
+            while (!atEnd() && dropped < CLOSE_DRAIN_LIMIT && !Deadlines.passed(deadline)) {
                 int count = source.read(ByteBuffer.wrap(scratch));
                 if (count <= 0) {
                     if (count < 0) {
