@@ -261,6 +261,54 @@ class ProxyStressTest {
         assertThat(missed).isZero();
     }
 
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void latencyTowardTheUpstreamHoldsEachRequestWhileAnotherThreadChecksForQuiet() throws Exception {
+        int rounds = 15;
+        long latencyMillis = 200;
+        long jitterMillis = 20;
+        List<Long> tooFast = new ArrayList<>();
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicLong checks = new AtomicLong();
+        ExecutorService checker = Executors.newSingleThreadExecutor();
+        try (BusyLoad load = BusyLoad.start(2);
+                FakeTcpServer upstream = FakeTcpServer.builder().allowUnusedScripts().start();
+                TcpProxy proxy = TcpProxy.start(upstream.address())) {
+            upstream.defaultScript(Script.create().echo());
+            proxy.add(ProxyFault.latency(Duration.ofMillis(latencyMillis)).jitter(Duration.ofMillis(jitterMillis))
+                    .seed(SEED).direction(Direction.TO_UPSTREAM));
+            try (ProxyClient client = ProxyClient.connect(proxy)) {
+                Future<?> checking = checker.submit(() -> {
+                    while (!done.get()) {
+                        proxy.awaitQuiet(); // reads the client's bytes on the pipe's behalf
+                        checks.incrementAndGet();
+                    }
+                });
+                for (int round = 0; round < rounds; round++) {
+                    long start = System.nanoTime();
+                    client.send("ping " + round + "\n");
+                    assertThat(client.readLine()).isEqualTo("ping " + round);
+                    long millis = (System.nanoTime() - start) / 1_000_000;
+                    if (millis < latencyMillis - jitterMillis) {
+                        tooFast.add(millis);
+                    }
+                }
+                done.set(true);
+                checking.get(30, TimeUnit.SECONDS);
+            }
+            assertThat(proxy.awaitQuiet()).isTrue();
+            proxy.verify();
+        } finally {
+            done.set(true);
+            checker.shutdownNow();
+        }
+        System.out.printf("proxy: %d round trips under a latency of %d ms \u00b1 %d ms toward the upstream, %d quiet "
+                + "checks meanwhile: faster than the latency allows: %s%n", rounds, latencyMillis, jitterMillis,
+                checks.get(), tooFast);
+        assertThat(checks.get()).isPositive();
+        assertThat(tooFast).isEmpty();
+    }
+
     /** Round trips of random sizes through an echo until {@code done}; returns everything it sent. */
     private static byte[] echoUntil(TcpProxy proxy, long seed, AtomicBoolean done, AtomicLong roundTrips)
             throws IOException {

@@ -76,12 +76,14 @@ final class ProxyPipe implements Runnable {
     private IOException sourceFailure;
     private Phase phase = Phase.RUNNING;
     private InputStream kernelBytes;
+    private int untimedFrom; // where the bytes start that no chunk has timed yet
+    private long untimedSince; // when the first of them was read, whoever read it
+
 
     // the pipe's thread only
     private long seenVersion = -1;
     private final Map<ProxyFault, Effect> byFault = new HashMap<>();
     private List<Effect> effects = List.of();
-    private long chunkReadAt;
 
     ProxyPipe(Direction direction, SocketChannel source, SocketChannel sink, ProxiedConnection connection,
             ConnectionRecorder recorder, ChangeSignal changes, FaultSet faults, BufferPool buffers,
@@ -150,13 +152,9 @@ final class ProxyPipe implements Runnable {
             boolean waiting = false;
             lock.lock();
             try {
-                if (start == end && !atEnd()) {
-                    if (pump(true)) {
-                        chunkReadAt = System.nanoTime();
-                    } else {
-                        prepareWait(Phase.AWAITING_SOURCE, SelectionKey.OP_READ, 0);
-                        waiting = true;
-                    }
+                if (start == end && !atEnd() && !pump(true)) {
+                    prepareWait(Phase.AWAITING_SOURCE, SelectionKey.OP_READ, 0);
+                    waiting = true;
                 }
                 available = end - start;
                 atEnd = atEnd();
@@ -174,15 +172,28 @@ final class ProxyPipe implements Runnable {
         }
     }
 
-    /** Forwards what the buffer holds, piece by piece, as the faults allow. */
+    /**
+     * Forwards the bytes the buffer holds now (a chunk), piece by piece, as the faults allow; bytes read later are
+     * the next chunk, timed from when they were read.
+     */
     private void forwardChunk() throws IOException {
+        long readAt;
+        int left;
+        lock.lock();
+        try {
+            readAt = untimedSince;
+            left = end - start;
+            untimedFrom = end;
+        } finally {
+            lock.unlock();
+        }
         refreshEffects(); // after the read: a fault added before the bytes came applies to them
         long delay = 0;
         for (Effect effect : effects) {
             delay += effect.chunkDelayNanos();
         }
         if (delay > 0) {
-            holdUntil(chunkReadAt + delay);
+            holdUntil(readAt + delay);
         }
         while (!connection.isEnded()) {
             refreshEffects();
@@ -197,7 +208,7 @@ final class ProxyPipe implements Runnable {
             if (endByLimit()) {
                 return;
             }
-            int available = available();
+            int available = Math.min(left, available());
             if (available == 0) {
                 return;
             }
@@ -217,6 +228,7 @@ final class ProxyPipe implements Runnable {
             if (piece <= 0 || !write(piece)) {
                 return;
             }
+            left -= piece;
             boolean more = available() > 0;
             now = System.nanoTime();
             long pause = 0;
@@ -521,6 +533,7 @@ final class ProxyPipe implements Runnable {
         if (start == end && compact) {
             start = 0;
             end = 0;
+            untimedFrom = 0;
         }
         if (end == BUFFER_SIZE) {
             if (!compact || start == 0) {
@@ -530,6 +543,7 @@ final class ProxyPipe implements Runnable {
             unsent.limit(end).position(start);
             unsent.compact();
             end -= start;
+            untimedFrom -= start;
             start = 0;
         }
         int count;
@@ -559,6 +573,9 @@ final class ProxyPipe implements Runnable {
         }
         if (fromClient) {
             record(end, count);
+        }
+        if (untimedFrom == end) {
+            untimedSince = System.nanoTime(); // the first bytes of the next chunk: its latency starts now
         }
         end += count;
         return true;
