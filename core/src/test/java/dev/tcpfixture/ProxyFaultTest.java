@@ -244,6 +244,53 @@ class ProxyFaultTest {
     }
 
     @Test
+    void removingAFaultReleasesWhatItHoldsAtOnce() throws Exception {
+        // each fault would hold the bytes or the end for 30 s; the client's reads give up after 10 s (a hang guard)
+        byte[] reply = "0123456789".getBytes(StandardCharsets.US_ASCII);
+        List<ProxyFault> holding = List.of(ProxyFault.latency(Duration.ofSeconds(30)),
+                ProxyFault.latency(Duration.ofSeconds(30)).direction(Direction.TO_UPSTREAM),
+                ProxyFault.bandwidth(1), ProxyFault.slice(1, Duration.ofSeconds(30)),
+                ProxyFault.slice(1, Duration.ofSeconds(30)).direction(Direction.TO_UPSTREAM));
+        try (FakeTcpServer upstream = FakeTcpServer.builder().allowUnusedScripts().start();
+                TcpProxy proxy = TcpProxy.start(upstream.address())) {
+            upstream.defaultScript(Script.create().echo());
+            for (ProxyFault fault : holding) {
+                proxy.add(fault);
+                try (ProxyClient client = ProxyClient.connect(proxy.address(), 10_000)) {
+                    client.send(reply);
+                    RecordedConnection connection = proxy.takeConnection(WAIT);
+                    assertThat(connection.awaitUntil(() -> connection.receivedByteCount() == reply.length, WAIT))
+                            .isTrue();
+                    if (fault.kind() == ProxyFault.Kind.LATENCY) {
+                        assertThat(upstream.awaitQuiet()).isTrue();
+                        assertThat(proxy.awaitQuiet()).isTrue(); // a pipe holds the bytes
+                    } else {
+                        assertThat(client.read()).as("the first piece, before the wait").isEqualTo('0');
+                    }
+                    proxy.remove(fault);
+                    byte[] rest = client.readBytes(fault.kind() == ProxyFault.Kind.LATENCY ? 10 : 9);
+                    assertThat(new String(rest, StandardCharsets.US_ASCII)).as("what %s held", fault)
+                            .isEqualTo(fault.kind() == ProxyFault.Kind.LATENCY ? "0123456789" : "123456789");
+                }
+            }
+            assertThat(proxy.awaitQuiet()).isTrue();
+            proxy.verify();
+        }
+        try (FakeTcpServer upstream = FakeTcpServer.start(); TcpProxy proxy = TcpProxy.start(upstream.address())) {
+            upstream.enqueue(Script.create().sendLine("bye").close());
+            proxy.add(ProxyFault.slowClose(Duration.ofSeconds(30)));
+            try (ProxyClient client = ProxyClient.connect(proxy.address(), 10_000)) {
+                assertThat(client.readLine()).isEqualTo("bye");
+                assertThat(upstream.takeConnection(WAIT).awaitClosed(WAIT)).isTrue(); // its end is on the way
+                proxy.clearFaults();
+                assertThat(client.read()).isEqualTo(-1);
+            }
+            assertThat(proxy.awaitQuiet()).isTrue();
+            proxy.verify();
+        }
+    }
+
+    @Test
     void aFractionPicksTheSameConnectionsForTheSameSeed() throws Exception {
         List<List<Integer>> runs = new ArrayList<>();
         for (int run = 0; run < 2; run++) {

@@ -187,22 +187,27 @@ final class ProxyPipe implements Runnable {
         } finally {
             lock.unlock();
         }
-        refreshEffects(); // after the read: a fault added before the bytes came applies to them
         long delay = 0;
-        for (Effect effect : effects) {
-            delay += effect.chunkDelayNanos();
-        }
-        if (delay > 0) {
-            holdUntil(readAt + delay);
-        }
+        long delayVersion = -1;
         while (!connection.isEnded()) {
-            refreshEffects();
+            refreshEffects(); // after the read: a fault added before the bytes came applies to them
             if (resetRequested()) {
                 connection.end(true, true, "proxy reset the connection (fault: reset now)");
                 return;
             }
             if (stalled()) {
                 hold(Deadlines.NONE);
+                continue;
+            }
+            if (delayVersion != seenVersion) { // the chunk's latency, from the faults on now
+                delayVersion = seenVersion;
+                delay = 0;
+                for (Effect effect : effects) {
+                    delay += effect.chunkDelayNanos();
+                }
+            }
+            if (delay > 0 && !Deadlines.passed(readAt + delay)) {
+                holdUntil(readAt + delay);
                 continue;
             }
             if (endByLimit()) {
@@ -231,15 +236,11 @@ final class ProxyPipe implements Runnable {
             left -= piece;
             boolean more = available() > 0;
             now = System.nanoTime();
-            long pause = 0;
             for (Effect effect : effects) {
-                pause = Math.max(pause, effect.afterPiece(piece, more, now));
+                effect.afterPiece(piece, more, now);
             }
             if (endByLimit()) {
                 return;
-            }
-            if (pause > 0 && more) {
-                holdUntil(now + pause);
             }
         }
     }
@@ -285,15 +286,20 @@ final class ProxyPipe implements Runnable {
             }
             return;
         }
-        long delay = 0;
-        for (Effect effect : effects) {
-            delay += effect.closeDelayNanos();
-        }
-        if (delay > 0) {
-            holdUntil(System.nanoTime() + delay);
+        long endAt = System.nanoTime();
+        while (true) { // the delay from the faults on now: a slow close removed lets the end go at once
+            refreshEffects();
             if (connection.isEnded()) {
                 return;
             }
+            long delay = 0;
+            for (Effect effect : effects) {
+                delay += effect.closeDelayNanos();
+            }
+            if (delay == 0 || Deadlines.passed(endAt + delay)) {
+                break;
+            }
+            holdUntil(endAt + delay);
         }
         if (!fromClient) {
             recorder.note("upstream closed its side (end of stream)");
@@ -430,13 +436,17 @@ final class ProxyPipe implements Runnable {
 
     // ---- waiting ----
 
-    /** Holds until the deadline, the connection's end, or a change of the faults that stops the hold. */
+    /**
+     * Holds until the deadline, the connection's end, or any change of the faults: then the caller works out its
+     * wait again from the faults on now (a fault removed releases what it held at once).
+     */
     private void holdUntil(long deadline) {
+        long version = seenVersion;
         while (!Deadlines.passed(deadline) && !connection.isEnded()) {
             hold(deadline);
             refreshEffects();
-            if (stalled() || resetRequested()) {
-                return; // the loop deals with these first
+            if (seenVersion != version || stalled() || resetRequested()) {
+                return;
             }
         }
     }
