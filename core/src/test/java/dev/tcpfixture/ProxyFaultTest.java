@@ -291,6 +291,27 @@ class ProxyFaultTest {
     }
 
     @Test
+    void aStallAddedDuringASlowCloseHoldsTheEndUntilRemoved() throws Exception {
+        try (FakeTcpServer upstream = FakeTcpServer.start();
+                TcpProxy proxy = TcpProxy.start(upstream.address())) {
+            upstream.enqueue(Script.create().sendLine("bye").close());
+            proxy.add(ProxyFault.slowClose(Duration.ofMillis(200)));
+            try (ProxyClient client = ProxyClient.connect(proxy.address(), 1_000)) {
+                assertThat(client.readLine()).isEqualTo("bye");
+                assertThat(upstream.takeConnection(WAIT).awaitClosed(WAIT)).isTrue(); // its end is on the way
+                proxy.add(ProxyFault.stall());
+                // the slow close is over after 200 ms, but nothing goes through while the stall is on
+                assertThatThrownBy(client::read).isInstanceOf(SocketTimeoutException.class);
+                proxy.remove(ProxyFault.stall());
+                client.socket().setSoTimeout(5_000);
+                assertThat(client.read()).isEqualTo(-1);
+            }
+            assertThat(proxy.awaitQuiet()).isTrue();
+            proxy.verify();
+        }
+    }
+
+    @Test
     void aFractionPicksTheSameConnectionsForTheSameSeed() throws Exception {
         List<List<Integer>> runs = new ArrayList<>();
         for (int run = 0; run < 2; run++) {

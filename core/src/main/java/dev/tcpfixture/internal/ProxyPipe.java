@@ -292,6 +292,14 @@ final class ProxyPipe implements Runnable {
             if (connection.isEnded()) {
                 return;
             }
+            if (resetRequested()) {
+                connection.end(true, true, "proxy reset the connection (fault: reset now)");
+                return;
+            }
+            if (stalled()) { // a stall holds the end too, whenever it came
+                hold(Deadlines.NONE);
+                continue;
+            }
             long delay = 0;
             for (Effect effect : effects) {
                 delay += effect.closeDelayNanos();
