@@ -201,6 +201,24 @@ class TcpProxyTest {
             assertThatThrownBy(() -> proxy.upstream("10.1.2.3", 80)).isInstanceOf(IllegalArgumentException.class);
             proxy.upstream("localhost", 1);
             proxy.upstream("::1", 1);
+            assertThat(proxy.upstream().getAddress().isLoopbackAddress()).isTrue();
+            proxy.upstream("[::1]", 2);
+            assertThat(proxy.upstream().getPort()).isEqualTo(2);
+            proxy.upstream("127.0.0.2", 3);
+            assertThat(proxy.upstream()).isEqualTo(new InetSocketAddress("127.0.0.2", 3));
+        }
+    }
+
+    @Test
+    void anUpstreamHostThatIsNotALiteralIsRejectedWithoutALookup() {
+        try (TcpProxy proxy = TcpProxy.builder().start()) {
+            // host names made of hex digits, and the short IPv4 forms InetAddress would accept
+            for (String host : List.of("cafe", "deadbeef", "abc.def", "127.1", "127.0.1", "0x7f.0.0.1", "256.0.0.1",
+                    "1.2.3.4.5", "zz::1", "")) {
+                assertThatThrownBy(() -> proxy.upstream(host, 80)).as(host)
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("loopback");
+            }
+            assertThat(proxy.upstream()).isNull();
         }
     }
 
