@@ -312,6 +312,32 @@ class ProxyFaultTest {
     }
 
     @Test
+    void aFaultRemovedAndAddedAgainStartsAfreshOnAnOpenConnection() throws Exception {
+        try (FakeTcpServer upstream = FakeTcpServer.builder().allowUnusedScripts().start();
+                TcpProxy proxy = TcpProxy.start(upstream.address())) {
+            upstream.defaultScript(Script.create().echo());
+            ProxyFault limit = ProxyFault.closeAfter(10).direction(Direction.TO_UPSTREAM);
+            proxy.add(limit);
+            try (ProxyClient client = ProxyClient.connect(proxy)) {
+                for (int round = 0; round < 20; round++) {
+                    // 6 bytes under a fresh limit of 10 each time: the new fault counts from zero
+                    String request = "req" + (char) ('a' + round) + "\r\n";
+                    client.send(request);
+                    assertThat(new String(client.readBytes(request.length()), StandardCharsets.US_ASCII))
+                            .as("round %d", round).isEqualTo(request);
+                    proxy.remove(limit);
+                    proxy.add(ProxyFault.closeAfter(10).direction(Direction.TO_UPSTREAM));
+                }
+            }
+            RecordedConnection connection = proxy.takeConnection(WAIT);
+            assertThat(connection.awaitClosed(WAIT)).isTrue();
+            assertThat(connection.transcript().split("fault off: close after 10 bytes", -1)).hasSize(21);
+            assertThat(proxy.awaitQuiet()).isTrue();
+            proxy.verify();
+        }
+    }
+
+    @Test
     void aFractionPicksTheSameConnectionsForTheSameSeed() throws Exception {
         List<List<Integer>> runs = new ArrayList<>();
         for (int run = 0; run < 2; run++) {

@@ -82,7 +82,7 @@ final class ProxyPipe implements Runnable {
 
     // the pipe's thread only
     private long seenVersion = -1;
-    private final Map<ProxyFault, Effect> byFault = new HashMap<>();
+    private final Map<FaultSet.Added, Effect> byFault = new HashMap<>(); // by the fault as added, not by equality
     private List<Effect> effects = List.of();
 
     ProxyPipe(Direction direction, SocketChannel source, SocketChannel sink, ProxiedConnection connection,
@@ -260,9 +260,9 @@ final class ProxyPipe implements Runnable {
     }
 
     private String faultOf(Effect effect) {
-        for (Map.Entry<ProxyFault, Effect> entry : byFault.entrySet()) {
+        for (Map.Entry<FaultSet.Added, Effect> entry : byFault.entrySet()) {
             if (entry.getValue() == effect) {
-                return entry.getKey().toString();
+                return entry.getKey().fault().toString();
             }
         }
         return "?";
@@ -395,27 +395,33 @@ final class ProxyPipe implements Runnable {
             return;
         }
         seenVersion = snapshot.version();
-        Map<ProxyFault, Effect> kept = new HashMap<>();
+        Map<FaultSet.Added, Effect> kept = new HashMap<>();
         List<Effect> next = new ArrayList<>();
-        for (ProxyFault fault : snapshot.faults()) {
+        List<ProxyFault> turnedOn = new ArrayList<>();
+        for (FaultSet.Added added : snapshot.added()) {
+            ProxyFault fault = added.fault();
             boolean ours = fault.kind() == ProxyFault.Kind.RESET_NOW || fault.direction() == direction;
             if (!ours || !FaultEffects.applies(fault, connection.id())) {
                 continue;
             }
-            Effect effect = byFault.get(fault);
-            boolean noted = fromClient || fault.kind() != ProxyFault.Kind.RESET_NOW; // a reset now: one note
+            Effect effect = byFault.get(added);
             if (effect == null) {
                 effect = FaultEffects.create(fault, connection.id());
-                if (noted) {
-                    recorder.note("fault on: " + fault);
-                }
+                turnedOn.add(fault);
             }
-            kept.put(fault, effect);
+            kept.put(added, effect);
             next.add(effect);
         }
-        for (ProxyFault fault : byFault.keySet()) {
-            if (!kept.containsKey(fault) && (fromClient || fault.kind() != ProxyFault.Kind.RESET_NOW)) {
+        // a reset now is noted once, by the pipe from the client
+        for (FaultSet.Added added : byFault.keySet()) {
+            ProxyFault fault = added.fault();
+            if (!kept.containsKey(added) && (fromClient || fault.kind() != ProxyFault.Kind.RESET_NOW)) {
                 recorder.note("fault off: " + fault);
+            }
+        }
+        for (ProxyFault fault : turnedOn) {
+            if (fromClient || fault.kind() != ProxyFault.Kind.RESET_NOW) {
+                recorder.note("fault on: " + fault);
             }
         }
         byFault.clear();
