@@ -49,7 +49,10 @@ import java.util.function.Supplier;
  * a side that sends faster than the other reads is held back by TCP. {@link #verify()}, {@link #failures()},
  * {@link #awaitQuiet()} and {@link #close()} are exact as the fake server's: whatever a client did before the call
  * (connect, write, close, reset) is recorded. Failures are the proxy's own errors (a forwarding that failed, no
- * upstream set), not what the client or the upstream did. {@link #close()} ends every connection and thread.
+ * upstream set, not quiet within the step timeout); what the client or the upstream did (a close, a reset, an
+ * upstream that is down) is recorded, not a failure, except that an upstream that stops reading holds the client
+ * back, and a proxy that cannot become quiet for that reason fails as not quiet. {@link #close()} ends every
+ * connection and thread.
  *
  * @since 0.1
  */
@@ -122,9 +125,10 @@ public final class TcpProxy implements AutoCloseable {
     // ---- upstream, mode and faults ----
 
     /**
-     * Returns the upstream new connections are forwarded to.
+     * Returns the upstream new connections are forwarded to: the one set, or with a
+     * {@linkplain #upstream(Supplier) resolver} the one it gave last.
      *
-     * @return the upstream, or {@code null} if none is set
+     * @return the upstream, or {@code null} if none is set (or the resolver was not asked yet)
      */
     public InetSocketAddress upstream() {
         return engine.upstream();

@@ -217,7 +217,7 @@ class ProxyFaultTest {
                             .hasMessageContaining("Connection reset");
                 }
             }
-            proxy.awaitQuiet();
+            assertThat(proxy.awaitQuiet()).isTrue();
             assertThat(proxy.connections()).hasSize(21).allSatisfy(connection -> {
                 assertThat(connection.awaitClosed(WAIT)).isTrue();
                 assertThat(connection.events()).anyMatch(e -> e.kind() == Kind.SERVER_RESET

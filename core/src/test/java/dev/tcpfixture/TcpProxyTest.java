@@ -42,7 +42,7 @@ class TcpProxyTest {
             }
             RecordedConnection connection = proxy.takeConnection(WAIT);
             assertThat(connection.awaitClosed(WAIT)).isTrue();
-            proxy.awaitQuiet();
+            assertThat(proxy.awaitQuiet()).isTrue();
             assertThat(connection.receivedLines()).containsExactly("PING", "QUIT");
             assertThat(connection.sentText()).isEqualTo("220 hello\r\nPONG\r\n");
             assertThat(connection.closedFirstBy()).contains(Side.SERVER);
@@ -63,7 +63,7 @@ class TcpProxyTest {
             try (ProxyClient client = ProxyClient.connect(proxy)) {
                 client.send("BYE\n");
             }
-            proxy.awaitQuiet();
+            assertThat(proxy.awaitQuiet()).isTrue();
             RecordedConnection connection = proxy.takeConnection(WAIT);
             assertThat(connection.receivedLines()).containsExactly("BYE");
             assertThat(connection.closedFirstBy()).contains(Side.CLIENT);
@@ -192,6 +192,24 @@ class TcpProxyTest {
     }
 
     @Test
+    void aResolverSetAfterAFixedUpstreamIsWhatTheProxyReports() throws Exception {
+        try (FakeTcpServer first = FakeTcpServer.start(); FakeTcpServer second = FakeTcpServer.start();
+                TcpProxy proxy = TcpProxy.start(first.address())) {
+            second.enqueue(Script.create().sendLine("second"));
+            proxy.upstream(second::address);
+            assertThat(proxy.upstream()).isNull(); // not asked yet; the fixed address is not where connections go
+            assertThat(proxy.toString()).contains("no upstream");
+            try (ProxyClient client = ProxyClient.connect(proxy)) {
+                assertThat(client.readLine()).isEqualTo("second");
+            }
+            assertThat(proxy.upstream()).isEqualTo(second.address());
+            assertThat(first.connectionCount()).isZero();
+            proxy.verify();
+            second.verify();
+        }
+    }
+
+    @Test
     void anUpstreamOffLoopbackIsRejected() {
         assertThatThrownBy(() -> TcpProxy.builder().upstream(new InetSocketAddress("192.0.2.1", 80)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("loopback");
@@ -250,7 +268,7 @@ class TcpProxyTest {
                 assertThat(client.readLine()).isEqualTo("PONG");
                 client.reset();
             }
-            proxy.awaitQuiet();
+            assertThat(proxy.awaitQuiet()).isTrue();
             RecordedConnection connection = proxy.takeConnection(WAIT);
             assertThat(kinds(connection)).contains(Kind.CLIENT_RESET);
             upstream.awaitQuiet();
