@@ -79,7 +79,6 @@ final class ProxyPipe implements Runnable {
     private int untimedFrom; // where the bytes start that no chunk has timed yet
     private long untimedSince; // when the first of them was read, whoever read it
 
-
     // the pipe's thread only
     private long seenVersion = -1;
     private final Map<FaultSet.Added, Effect> byFault = new HashMap<>(); // by the fault as added, not by equality
