@@ -338,6 +338,32 @@ class ProxyFaultTest {
     }
 
     @Test
+    void latencyCountsForEachReadFromWhenItWasReadEvenWhenHeldTogether() throws Exception {
+        try (FakeTcpServer upstream = FakeTcpServer.start();
+                TcpProxy proxy = TcpProxy.start(upstream.address())) {
+            upstream.enqueue(pingPong(2));
+            ProxyFault stall = ProxyFault.stall().direction(Direction.TO_UPSTREAM);
+            proxy.add(ProxyFault.latency(Duration.ofMillis(300)).direction(Direction.TO_UPSTREAM)).add(stall);
+            try (ProxyClient client = ProxyClient.connect(proxy.address(), 150)) {
+                client.send("PING\n");
+                assertThat(proxy.awaitQuiet()).isTrue(); // the first request is read (and held)
+                assertThatThrownBy(client::readLine).isInstanceOf(SocketTimeoutException.class);
+                long start = System.nanoTime();
+                client.send("PING\n");
+                assertThat(proxy.awaitQuiet()).isTrue(); // the second is read, at least 150 ms after the first
+                proxy.remove(stall);
+                client.socket().setSoTimeout(5_000);
+                assertThat(client.readLine()).isEqualTo("PONG");
+                assertThat(client.readLine()).isEqualTo("PONG");
+                assertThat(millisSince(start)).as("the second request's latency").isGreaterThanOrEqualTo(300);
+            }
+            assertThat(proxy.awaitQuiet()).isTrue();
+            proxy.verify();
+            upstream.verify();
+        }
+    }
+
+    @Test
     void aFractionPicksTheSameConnectionsForTheSameSeed() throws Exception {
         List<List<Integer>> runs = new ArrayList<>();
         for (int run = 0; run < 2; run++) {

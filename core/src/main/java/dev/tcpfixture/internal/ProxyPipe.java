@@ -37,6 +37,7 @@ final class ProxyPipe implements Runnable {
 
     private static final int CLOSE_DRAIN_LIMIT = 1024 * 1024;
     private static final long CLOSE_DRAIN_NANOS = 100_000_000L;
+    private static final int MARKS = 64;
 
     /** Where the pipe is, for quiescence. */
     enum Phase {
@@ -76,8 +77,12 @@ final class ProxyPipe implements Runnable {
     private IOException sourceFailure;
     private Phase phase = Phase.RUNNING;
     private InputStream kernelBytes;
-    private int untimedFrom; // where the bytes start that no chunk has timed yet
-    private long untimedSince; // when the first of them was read, whoever read it
+    // the reads not forwarded yet, oldest first (a ring): where each ends in the buffer and when it was read, by
+    // the pipe or by a check on its behalf; each is a chunk of its own, its latency counted from its read
+    private final int[] markEnds = new int[MARKS];
+    private final long[] markTimes = new long[MARKS];
+    private int markFirst;
+    private int markCount;
 
     // the pipe's thread only
     private long seenVersion = -1;
@@ -172,17 +177,21 @@ final class ProxyPipe implements Runnable {
     }
 
     /**
-     * Forwards the bytes the buffer holds now (a chunk), piece by piece, as the faults allow; bytes read later are
-     * the next chunk, timed from when they were read.
+     * Forwards the bytes of the oldest read not forwarded yet (a chunk), piece by piece, as the faults allow; a
+     * chunk's latency counts from its read.
      */
     private void forwardChunk() throws IOException {
         long readAt;
         int left;
         lock.lock();
         try {
-            readAt = untimedSince;
-            left = end - start;
-            untimedFrom = end;
+            if (markCount == 0) { // cannot be: every byte in the buffer came with a read
+                throw new IllegalStateException("bytes in the buffer without the time of their read");
+            }
+            readAt = markTimes[markFirst];
+            left = markEnds[markFirst] - start;
+            markFirst = (markFirst + 1) % MARKS;
+            markCount--;
         } finally {
             lock.unlock();
         }
@@ -556,7 +565,6 @@ final class ProxyPipe implements Runnable {
         if (start == end && compact) {
             start = 0;
             end = 0;
-            untimedFrom = 0;
         }
         if (end == BUFFER_SIZE) {
             if (!compact || start == 0) {
@@ -566,7 +574,9 @@ final class ProxyPipe implements Runnable {
             unsent.limit(end).position(start);
             unsent.compact();
             end -= start;
-            untimedFrom -= start;
+            for (int i = 0; i < markCount; i++) {
+                markEnds[(markFirst + i) % MARKS] -= start;
+            }
             start = 0;
         }
         int count;
@@ -597,11 +607,26 @@ final class ProxyPipe implements Runnable {
         if (fromClient) {
             record(end, count);
         }
-        if (untimedFrom == end) {
-            untimedSince = System.nanoTime(); // the first bytes of the next chunk: its latency starts now
-        }
         end += count;
+        mark(end, System.nanoTime());
         return true;
+    }
+
+    /**
+     * Notes a read that ends at {@code readEnd}, at {@code now}. If the ring is full, the newest read is joined to
+     * the one before and takes the later time: its bytes wait a little longer, never less than their latency.
+     */
+    private void mark(int readEnd, long now) {
+        if (markCount == MARKS) {
+            int last = (markFirst + markCount - 1) % MARKS;
+            markEnds[last] = readEnd;
+            markTimes[last] = now;
+            return;
+        }
+        int next = (markFirst + markCount) % MARKS;
+        markEnds[next] = readEnd;
+        markTimes[next] = now;
+        markCount++;
     }
 
     /**
