@@ -84,8 +84,10 @@ public record ProxyFault(Kind kind, Direction direction, Duration duration, Dura
          */
         LATENCY,
         /**
-         * Forwards at most {@code bytes} per second, in pieces of at most a fiftieth of a second's worth. A bulk
-         * transfer takes at least its size divided by the rate.
+         * Forwards at most {@code bytes} per second, in pieces of at most a fiftieth of a second's worth (at least
+         * one byte, at most 64 KiB), each piece after the first waiting until the rate allows it. The first piece
+         * goes at once, so a transfer of {@code n} bytes takes at least {@code n} minus that first piece, divided
+         * by the rate.
          */
         BANDWIDTH,
         /**

@@ -49,7 +49,10 @@ import java.util.function.Supplier;
  * a side that sends faster than the other reads is held back by TCP. {@link #verify()}, {@link #failures()},
  * {@link #awaitQuiet()} and {@link #close()} are exact as the fake server's: whatever a client did before the call
  * (connect, write, close, reset) is recorded. Failures are the proxy's own errors (a forwarding that failed, no
- * upstream set), not what the client or the upstream did. {@link #close()} ends every connection and thread.
+ * upstream set, not quiet within the step timeout); what the client or the upstream did (a close, a reset, an
+ * upstream that is down) is recorded, not a failure, except that an upstream that stops reading holds the client
+ * back, and a proxy that cannot become quiet for that reason fails as not quiet. {@link #close()} ends every
+ * connection and thread.
  *
  * @since 0.1
  */
@@ -122,9 +125,10 @@ public final class TcpProxy implements AutoCloseable {
     // ---- upstream, mode and faults ----
 
     /**
-     * Returns the upstream new connections are forwarded to.
+     * Returns the upstream new connections are forwarded to: the one set, or with a
+     * {@linkplain #upstream(Supplier) resolver} the one it gave last.
      *
-     * @return the upstream, or {@code null} if none is set
+     * @return the upstream, or {@code null} if none is set (or the resolver was not asked yet)
      */
     public InetSocketAddress upstream() {
         return engine.upstream();
@@ -145,10 +149,11 @@ public final class TcpProxy implements AutoCloseable {
     /**
      * Sets the upstream for connections accepted from now on, as {@link #upstream(InetSocketAddress)}.
      *
-     * @param host a loopback address literal or {@code localhost}
+     * @param host {@code localhost} or a loopback address literal: dotted-quad IPv4 ({@code 127.0.0.1}) or IPv6
+     *     ({@code ::1}, in brackets or not); no name is looked up
      * @param port the port
      * @return this proxy
-     * @throws IllegalArgumentException if {@code host} is not loopback
+     * @throws IllegalArgumentException if {@code host} is not one of these, or not loopback
      */
     public TcpProxy upstream(String host, int port) {
         Objects.requireNonNull(host, "host");
@@ -429,22 +434,53 @@ public final class TcpProxy implements AutoCloseable {
         return address;
     }
 
-    /** Resolves {@code localhost} and address literals only: no name is looked up. */
+    /**
+     * Turns {@code localhost}, a dotted-quad IPv4 literal or an IPv6 literal (in brackets or not) into an address,
+     * without a lookup; anything else is rejected, never looked up.
+     */
     private static InetAddress literalOrLocalhost(String host) {
         String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         if (literal.equalsIgnoreCase("localhost")) {
             return InetAddress.getLoopbackAddress();
         }
-        if (!literal.isEmpty() && (Character.digit(literal.charAt(0), 16) >= 0 || literal.charAt(0) == ':')
-                && literal.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
-            try {
-                return InetAddress.getByName(literal); // a literal: parsed, not looked up
-            } catch (UnknownHostException e) {
-                throw new IllegalArgumentException("not an address: " + host, e);
+        byte[] ipv4 = dottedQuad(literal);
+        try {
+            if (ipv4 != null) {
+                return InetAddress.getByAddress(ipv4);
             }
+            // an IPv6 literal: hex digits, colons (and dots for an embedded IPv4 address); the first character a
+            // hex digit or a colon, so that InetAddress parses it and never looks it up
+            if (literal.indexOf(':') >= 0
+                    && literal.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
+                return InetAddress.getByName(literal);
+            }
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("a TCP proxy forwards to a loopback address (127.0.0.1, ::1, "
+                    + "localhost) only, and " + host + " is not an address", e);
         }
         throw new IllegalArgumentException("a TCP proxy forwards to a loopback address (127.0.0.1, ::1, "
-                + "localhost) only, not " + host);
+                + "localhost) only, not " + host + " (no name is looked up)");
+    }
+
+    /** The four bytes of a dotted-quad IPv4 literal such as {@code 127.0.0.1}, or {@code null}. */
+    private static byte[] dottedQuad(String literal) {
+        String[] parts = literal.split("\\.", -1);
+        if (parts.length != 4) {
+            return null;
+        }
+        byte[] bytes = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            String part = parts[i];
+            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return null;
+            }
+            int value = Integer.parseInt(part);
+            if (value > 255) {
+                return null;
+            }
+            bytes[i] = (byte) value;
+        }
+        return bytes;
     }
 
     /**

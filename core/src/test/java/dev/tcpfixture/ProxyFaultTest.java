@@ -217,7 +217,7 @@ class ProxyFaultTest {
                             .hasMessageContaining("Connection reset");
                 }
             }
-            proxy.awaitQuiet();
+            assertThat(proxy.awaitQuiet()).isTrue();
             assertThat(proxy.connections()).hasSize(21).allSatisfy(connection -> {
                 assertThat(connection.awaitClosed(WAIT)).isTrue();
                 assertThat(connection.events()).anyMatch(e -> e.kind() == Kind.SERVER_RESET
@@ -240,6 +240,126 @@ class ProxyFaultTest {
                 assertThat(millisSince(start)).isGreaterThanOrEqualTo(300);
             }
             proxy.verify();
+        }
+    }
+
+    @Test
+    void removingAFaultReleasesWhatItHoldsAtOnce() throws Exception {
+        // each fault would hold the bytes or the end for 30 s; the client's reads give up after 10 s (a hang guard)
+        byte[] reply = "0123456789".getBytes(StandardCharsets.US_ASCII);
+        List<ProxyFault> holding = List.of(ProxyFault.latency(Duration.ofSeconds(30)),
+                ProxyFault.latency(Duration.ofSeconds(30)).direction(Direction.TO_UPSTREAM),
+                ProxyFault.bandwidth(1), ProxyFault.slice(1, Duration.ofSeconds(30)),
+                ProxyFault.slice(1, Duration.ofSeconds(30)).direction(Direction.TO_UPSTREAM));
+        try (FakeTcpServer upstream = FakeTcpServer.builder().allowUnusedScripts().start();
+                TcpProxy proxy = TcpProxy.start(upstream.address())) {
+            upstream.defaultScript(Script.create().echo());
+            for (ProxyFault fault : holding) {
+                proxy.add(fault);
+                try (ProxyClient client = ProxyClient.connect(proxy.address(), 10_000)) {
+                    client.send(reply);
+                    RecordedConnection connection = proxy.takeConnection(WAIT);
+                    assertThat(connection.awaitUntil(() -> connection.receivedByteCount() == reply.length, WAIT))
+                            .isTrue();
+                    if (fault.kind() == ProxyFault.Kind.LATENCY) {
+                        assertThat(upstream.awaitQuiet()).isTrue();
+                        assertThat(proxy.awaitQuiet()).isTrue(); // a pipe holds the bytes
+                    } else {
+                        assertThat(client.read()).as("the first piece, before the wait").isEqualTo('0');
+                    }
+                    proxy.remove(fault);
+                    byte[] rest = client.readBytes(fault.kind() == ProxyFault.Kind.LATENCY ? 10 : 9);
+                    assertThat(new String(rest, StandardCharsets.US_ASCII)).as("what %s held", fault)
+                            .isEqualTo(fault.kind() == ProxyFault.Kind.LATENCY ? "0123456789" : "123456789");
+                }
+            }
+            assertThat(proxy.awaitQuiet()).isTrue();
+            proxy.verify();
+        }
+        try (FakeTcpServer upstream = FakeTcpServer.start(); TcpProxy proxy = TcpProxy.start(upstream.address())) {
+            upstream.enqueue(Script.create().sendLine("bye").close());
+            proxy.add(ProxyFault.slowClose(Duration.ofSeconds(30)));
+            try (ProxyClient client = ProxyClient.connect(proxy.address(), 10_000)) {
+                assertThat(client.readLine()).isEqualTo("bye");
+                assertThat(upstream.takeConnection(WAIT).awaitClosed(WAIT)).isTrue(); // its end is on the way
+                proxy.clearFaults();
+                assertThat(client.read()).isEqualTo(-1);
+            }
+            assertThat(proxy.awaitQuiet()).isTrue();
+            proxy.verify();
+        }
+    }
+
+    @Test
+    void aStallAddedDuringASlowCloseHoldsTheEndUntilRemoved() throws Exception {
+        try (FakeTcpServer upstream = FakeTcpServer.start();
+                TcpProxy proxy = TcpProxy.start(upstream.address())) {
+            upstream.enqueue(Script.create().sendLine("bye").close());
+            proxy.add(ProxyFault.slowClose(Duration.ofMillis(200)));
+            try (ProxyClient client = ProxyClient.connect(proxy.address(), 1_000)) {
+                assertThat(client.readLine()).isEqualTo("bye");
+                assertThat(upstream.takeConnection(WAIT).awaitClosed(WAIT)).isTrue(); // its end is on the way
+                proxy.add(ProxyFault.stall());
+                // the slow close is over after 200 ms, but nothing goes through while the stall is on
+                assertThatThrownBy(client::read).isInstanceOf(SocketTimeoutException.class);
+                proxy.remove(ProxyFault.stall());
+                client.socket().setSoTimeout(5_000);
+                assertThat(client.read()).isEqualTo(-1);
+            }
+            assertThat(proxy.awaitQuiet()).isTrue();
+            proxy.verify();
+        }
+    }
+
+    @Test
+    void aFaultRemovedAndAddedAgainStartsAfreshOnAnOpenConnection() throws Exception {
+        try (FakeTcpServer upstream = FakeTcpServer.builder().allowUnusedScripts().start();
+                TcpProxy proxy = TcpProxy.start(upstream.address())) {
+            upstream.defaultScript(Script.create().echo());
+            ProxyFault limit = ProxyFault.closeAfter(10).direction(Direction.TO_UPSTREAM);
+            proxy.add(limit);
+            try (ProxyClient client = ProxyClient.connect(proxy)) {
+                for (int round = 0; round < 20; round++) {
+                    // 6 bytes under a fresh limit of 10 each time: the new fault counts from zero
+                    String request = "req" + (char) ('a' + round) + "\r\n";
+                    client.send(request);
+                    assertThat(new String(client.readBytes(request.length()), StandardCharsets.US_ASCII))
+                            .as("round %d", round).isEqualTo(request);
+                    proxy.remove(limit);
+                    proxy.add(ProxyFault.closeAfter(10).direction(Direction.TO_UPSTREAM));
+                }
+            }
+            RecordedConnection connection = proxy.takeConnection(WAIT);
+            assertThat(connection.awaitClosed(WAIT)).isTrue();
+            assertThat(connection.transcript().split("fault off: close after 10 bytes", -1)).hasSize(21);
+            assertThat(proxy.awaitQuiet()).isTrue();
+            proxy.verify();
+        }
+    }
+
+    @Test
+    void latencyCountsForEachReadFromWhenItWasReadEvenWhenHeldTogether() throws Exception {
+        try (FakeTcpServer upstream = FakeTcpServer.start();
+                TcpProxy proxy = TcpProxy.start(upstream.address())) {
+            upstream.enqueue(pingPong(2));
+            ProxyFault stall = ProxyFault.stall().direction(Direction.TO_UPSTREAM);
+            proxy.add(ProxyFault.latency(Duration.ofMillis(300)).direction(Direction.TO_UPSTREAM)).add(stall);
+            try (ProxyClient client = ProxyClient.connect(proxy.address(), 150)) {
+                client.send("PING\n");
+                assertThat(proxy.awaitQuiet()).isTrue(); // the first request is read (and held)
+                assertThatThrownBy(client::readLine).isInstanceOf(SocketTimeoutException.class);
+                long start = System.nanoTime();
+                client.send("PING\n");
+                assertThat(proxy.awaitQuiet()).isTrue(); // the second is read, at least 150 ms after the first
+                proxy.remove(stall);
+                client.socket().setSoTimeout(5_000);
+                assertThat(client.readLine()).isEqualTo("PONG");
+                assertThat(client.readLine()).isEqualTo("PONG");
+                assertThat(millisSince(start)).as("the second request's latency").isGreaterThanOrEqualTo(300);
+            }
+            assertThat(proxy.awaitQuiet()).isTrue();
+            proxy.verify();
+            upstream.verify();
         }
     }
 

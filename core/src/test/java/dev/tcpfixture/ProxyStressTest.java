@@ -215,6 +215,100 @@ class ProxyStressTest {
         assertThat(leaked).isZero();
     }
 
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void aClientsCloseBehindBytesAFaultHoldsIsRecordedBeforeTheProxyIsQuiet() throws Exception {
+        int rounds = 200;
+        int missed = 0;
+        long start = System.nanoTime();
+        try (BusyLoad load = BusyLoad.start(2);
+                FakeTcpServer upstream = FakeTcpServer.builder().allowUnusedScripts().start()) {
+            upstream.defaultScript(Script.create().echo());
+            for (int round = 0; round < rounds; round++) {
+                boolean stall = round % 2 == 0; // the pipe never reads; or it read "a" and holds it (latency)
+                ProxyFault fault = stall ? ProxyFault.stall().direction(Direction.TO_UPSTREAM)
+                        : ProxyFault.latency(Duration.ofSeconds(30)).direction(Direction.TO_UPSTREAM);
+                TcpProxy proxy = TcpProxy.start(upstream.address()).add(fault);
+                RecordedConnection connection;
+                boolean quiet;
+                boolean closeRecordedWhenQuiet;
+                try (ProxyClient client = ProxyClient.connect(proxy)) {
+                    client.send("a");
+                    connection = proxy.takeConnection(WAIT);
+                    if (!stall) {
+                        assertThat(connection.awaitUntil(() -> connection.receivedByteCount() == 1, WAIT)).isTrue();
+                    }
+                    client.send("b");
+                    client.shutdownOutput();
+                    quiet = proxy.awaitQuiet();
+                    // everything the client did before awaitQuiet() returned is recorded by then, its close too
+                    closeRecordedWhenQuiet = quiet && connection.receivedText().equals("ab") && connection.events()
+                            .stream().anyMatch(e -> e.kind() == TranscriptEvent.Kind.CLIENT_CLOSED);
+                } finally {
+                    proxy.close();
+                }
+                if (!closeRecordedWhenQuiet || !connection.closedFirstBy().equals(java.util.Optional.of(Side.CLIENT))) {
+                    missed++;
+                    if (missed <= 3) {
+                        System.out.println("round " + round + ": quiet " + quiet + ", but:\n" + connection.transcript());
+                    }
+                }
+                assertThat(proxy.liveThreadCount()).isZero();
+            }
+        }
+        System.out.printf("proxy: %d clients that closed behind held bytes, under load, in %d ms: %d closes not "
+                + "recorded when quiet%n", rounds, (System.nanoTime() - start) / 1_000_000, missed);
+        assertThat(missed).isZero();
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void latencyTowardTheUpstreamHoldsEachRequestWhileAnotherThreadChecksForQuiet() throws Exception {
+        int rounds = 15;
+        long latencyMillis = 200;
+        long jitterMillis = 20;
+        List<Long> tooFast = new ArrayList<>();
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicLong checks = new AtomicLong();
+        ExecutorService checker = Executors.newSingleThreadExecutor();
+        try (BusyLoad load = BusyLoad.start(2);
+                FakeTcpServer upstream = FakeTcpServer.builder().allowUnusedScripts().start();
+                TcpProxy proxy = TcpProxy.start(upstream.address())) {
+            upstream.defaultScript(Script.create().echo());
+            proxy.add(ProxyFault.latency(Duration.ofMillis(latencyMillis)).jitter(Duration.ofMillis(jitterMillis))
+                    .seed(SEED).direction(Direction.TO_UPSTREAM));
+            try (ProxyClient client = ProxyClient.connect(proxy)) {
+                Future<?> checking = checker.submit(() -> {
+                    while (!done.get()) {
+                        proxy.awaitQuiet(); // reads the client's bytes on the pipe's behalf
+                        checks.incrementAndGet();
+                    }
+                });
+                for (int round = 0; round < rounds; round++) {
+                    long start = System.nanoTime();
+                    client.send("ping " + round + "\n");
+                    assertThat(client.readLine()).isEqualTo("ping " + round);
+                    long millis = (System.nanoTime() - start) / 1_000_000;
+                    if (millis < latencyMillis - jitterMillis) {
+                        tooFast.add(millis);
+                    }
+                }
+                done.set(true);
+                checking.get(30, TimeUnit.SECONDS);
+            }
+            assertThat(proxy.awaitQuiet()).isTrue();
+            proxy.verify();
+        } finally {
+            done.set(true);
+            checker.shutdownNow();
+        }
+        System.out.printf("proxy: %d round trips under a latency of %d ms \u00b1 %d ms toward the upstream, %d quiet "
+                + "checks meanwhile: faster than the latency allows: %s%n", rounds, latencyMillis, jitterMillis,
+                checks.get(), tooFast);
+        assertThat(checks.get()).isPositive();
+        assertThat(tooFast).isEmpty();
+    }
+
     /** Round trips of random sizes through an echo until {@code done}; returns everything it sent. */
     private static byte[] echoUntil(TcpProxy proxy, long seed, AtomicBoolean done, AtomicLong roundTrips)
             throws IOException {

@@ -42,7 +42,7 @@ class TcpProxyTest {
             }
             RecordedConnection connection = proxy.takeConnection(WAIT);
             assertThat(connection.awaitClosed(WAIT)).isTrue();
-            proxy.awaitQuiet();
+            assertThat(proxy.awaitQuiet()).isTrue();
             assertThat(connection.receivedLines()).containsExactly("PING", "QUIT");
             assertThat(connection.sentText()).isEqualTo("220 hello\r\nPONG\r\n");
             assertThat(connection.closedFirstBy()).contains(Side.SERVER);
@@ -63,7 +63,7 @@ class TcpProxyTest {
             try (ProxyClient client = ProxyClient.connect(proxy)) {
                 client.send("BYE\n");
             }
-            proxy.awaitQuiet();
+            assertThat(proxy.awaitQuiet()).isTrue();
             RecordedConnection connection = proxy.takeConnection(WAIT);
             assertThat(connection.receivedLines()).containsExactly("BYE");
             assertThat(connection.closedFirstBy()).contains(Side.CLIENT);
@@ -192,6 +192,24 @@ class TcpProxyTest {
     }
 
     @Test
+    void aResolverSetAfterAFixedUpstreamIsWhatTheProxyReports() throws Exception {
+        try (FakeTcpServer first = FakeTcpServer.start(); FakeTcpServer second = FakeTcpServer.start();
+                TcpProxy proxy = TcpProxy.start(first.address())) {
+            second.enqueue(Script.create().sendLine("second"));
+            proxy.upstream(second::address);
+            assertThat(proxy.upstream()).isNull(); // not asked yet; the fixed address is not where connections go
+            assertThat(proxy.toString()).contains("no upstream");
+            try (ProxyClient client = ProxyClient.connect(proxy)) {
+                assertThat(client.readLine()).isEqualTo("second");
+            }
+            assertThat(proxy.upstream()).isEqualTo(second.address());
+            assertThat(first.connectionCount()).isZero();
+            proxy.verify();
+            second.verify();
+        }
+    }
+
+    @Test
     void anUpstreamOffLoopbackIsRejected() {
         assertThatThrownBy(() -> TcpProxy.builder().upstream(new InetSocketAddress("192.0.2.1", 80)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("loopback");
@@ -201,6 +219,24 @@ class TcpProxyTest {
             assertThatThrownBy(() -> proxy.upstream("10.1.2.3", 80)).isInstanceOf(IllegalArgumentException.class);
             proxy.upstream("localhost", 1);
             proxy.upstream("::1", 1);
+            assertThat(proxy.upstream().getAddress().isLoopbackAddress()).isTrue();
+            proxy.upstream("[::1]", 2);
+            assertThat(proxy.upstream().getPort()).isEqualTo(2);
+            proxy.upstream("127.0.0.2", 3);
+            assertThat(proxy.upstream()).isEqualTo(new InetSocketAddress("127.0.0.2", 3));
+        }
+    }
+
+    @Test
+    void anUpstreamHostThatIsNotALiteralIsRejectedWithoutALookup() {
+        try (TcpProxy proxy = TcpProxy.builder().start()) {
+            // host names made of hex digits, and the short IPv4 forms InetAddress would accept
+            for (String host : List.of("cafe", "deadbeef", "abc.def", "127.1", "127.0.1", "0x7f.0.0.1", "256.0.0.1",
+                    "1.2.3.4.5", "zz::1", "")) {
+                assertThatThrownBy(() -> proxy.upstream(host, 80)).as(host)
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("loopback");
+            }
+            assertThat(proxy.upstream()).isNull();
         }
     }
 
@@ -232,7 +268,7 @@ class TcpProxyTest {
                 assertThat(client.readLine()).isEqualTo("PONG");
                 client.reset();
             }
-            proxy.awaitQuiet();
+            assertThat(proxy.awaitQuiet()).isTrue();
             RecordedConnection connection = proxy.takeConnection(WAIT);
             assertThat(kinds(connection)).contains(Kind.CLIENT_RESET);
             upstream.awaitQuiet();

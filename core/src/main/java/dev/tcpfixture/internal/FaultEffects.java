@@ -10,8 +10,9 @@ import java.util.SplittableRandom;
  *
  * <p>The pipe asks every effect of its direction, in this order, for each piece it forwards: whether to
  * {@linkplain Effect#stalls() hold everything} or {@linkplain Effect#resetsNow() reset}; how long the chunk waits
- * ({@linkplain Effect#chunkDelayNanos() latency}); how long to wait before the piece and how large it may be
- * (rate, slices, byte limits); what to do after it (pause, end the connection); and how long to delay a close.
+ * ({@linkplain Effect#chunkDelayNanos() latency}); how long to wait before the piece (rate, the pause between
+ * slices) and how large it may be (rate, slices, byte limits); whether the connection ends after it; and how long to
+ * delay a close.
  */
 final class FaultEffects {
 
@@ -23,7 +24,10 @@ final class FaultEffects {
         CLOSE, RESET
     }
 
-    /** The effect of one fault on one connection and direction; every method has a neutral default. */
+    /**
+     * The effect of one fault on one connection and direction; every method has a neutral default. Waits are asked
+     * for again after every change of the faults, so that a fault removed holds nothing back any more.
+     */
     interface Effect {
         /** Whether to forward nothing while the fault is on. */
         default boolean stalls() {
@@ -40,7 +44,7 @@ final class FaultEffects {
             return 0;
         }
 
-        /** How long to wait before the next piece may be written. */
+        /** How long to wait before the next piece may be written (a rate, a pause between slices). */
         default long waitBeforePieceNanos(long now) {
             return 0;
         }
@@ -53,11 +57,9 @@ final class FaultEffects {
         /**
          * Hears of a piece written at {@code now}.
          *
-         * @param more whether bytes of the chunk are left
-         * @return how long to pause before the next piece
+         * @param more whether bytes are left in the buffer
          */
-        default long afterPiece(int written, boolean more, long now) {
-            return 0;
+        default void afterPiece(int written, boolean more, long now) {
         }
 
         /** How the connection ends now, or {@code null} while it goes on. */
@@ -139,9 +141,8 @@ final class FaultEffects {
         }
 
         @Override
-        public long afterPiece(int written, boolean more, long now) {
+        public void afterPiece(int written, boolean more, long now) {
             nextFree = Math.max(nextFree, now) + written * 1_000_000_000L / bytesPerSecond;
-            return 0;
         }
     }
 
@@ -149,10 +150,17 @@ final class FaultEffects {
     static final class Slice implements Effect {
         private final int size;
         private final long pause;
+        private long pauseEnd;
+        private boolean pausing;
 
         Slice(int size, long pause) {
             this.size = size;
             this.pause = pause;
+        }
+
+        @Override
+        public long waitBeforePieceNanos(long now) {
+            return pausing ? Math.max(0, pauseEnd - now) : 0;
         }
 
         @Override
@@ -161,8 +169,9 @@ final class FaultEffects {
         }
 
         @Override
-        public long afterPiece(int written, boolean more, long now) {
-            return more ? pause : 0;
+        public void afterPiece(int written, boolean more, long now) {
+            pausing = more && pause > 0;
+            pauseEnd = now + pause;
         }
     }
 
@@ -191,9 +200,8 @@ final class FaultEffects {
         }
 
         @Override
-        public long afterPiece(int written, boolean more, long now) {
+        public void afterPiece(int written, boolean more, long now) {
             forwarded += written;
-            return 0;
         }
 
         @Override

@@ -96,6 +96,7 @@ public final class ProxyEngine implements AutoCloseable, Quiescence {
     /** Sets a resolver, asked for the upstream at each connection accepted from now on. */
     public void upstream(Supplier<InetSocketAddress> resolver) {
         upstream = resolver;
+        lastUpstream = null; // until the resolver answers: the address set before is not where connections go
     }
 
     /** Asks for the upstream of a new connection; it must be loopback. */

@@ -37,6 +37,7 @@ final class ProxyPipe implements Runnable {
 
     private static final int CLOSE_DRAIN_LIMIT = 1024 * 1024;
     private static final long CLOSE_DRAIN_NANOS = 100_000_000L;
+    private static final int MARKS = 64;
 
     /** Where the pipe is, for quiescence. */
     enum Phase {
@@ -76,12 +77,17 @@ final class ProxyPipe implements Runnable {
     private IOException sourceFailure;
     private Phase phase = Phase.RUNNING;
     private InputStream kernelBytes;
+    // the reads not forwarded yet, oldest first (a ring): where each ends in the buffer and when it was read, by
+    // the pipe or by a check on its behalf; each is a chunk of its own, its latency counted from its read
+    private final int[] markEnds = new int[MARKS];
+    private final long[] markTimes = new long[MARKS];
+    private int markFirst;
+    private int markCount;
 
     // the pipe's thread only
     private long seenVersion = -1;
-    private final Map<ProxyFault, Effect> byFault = new HashMap<>();
+    private final Map<FaultSet.Added, Effect> byFault = new HashMap<>(); // by the fault as added, not by equality
     private List<Effect> effects = List.of();
-    private long chunkReadAt;
 
     ProxyPipe(Direction direction, SocketChannel source, SocketChannel sink, ProxiedConnection connection,
             ConnectionRecorder recorder, ChangeSignal changes, FaultSet faults, BufferPool buffers,
@@ -150,13 +156,9 @@ final class ProxyPipe implements Runnable {
             boolean waiting = false;
             lock.lock();
             try {
-                if (start == end && !atEnd()) {
-                    if (pump(true)) {
-                        chunkReadAt = System.nanoTime();
-                    } else {
-                        prepareWait(Phase.AWAITING_SOURCE, SelectionKey.OP_READ, 0);
-                        waiting = true;
-                    }
+                if (start == end && !atEnd() && !pump(true)) {
+                    prepareWait(Phase.AWAITING_SOURCE, SelectionKey.OP_READ, 0);
+                    waiting = true;
                 }
                 available = end - start;
                 atEnd = atEnd();
@@ -174,18 +176,29 @@ final class ProxyPipe implements Runnable {
         }
     }
 
-    /** Forwards what the buffer holds, piece by piece, as the faults allow. */
+    /**
+     * Forwards the bytes of the oldest read not forwarded yet (a chunk), piece by piece, as the faults allow; a
+     * chunk's latency counts from its read.
+     */
     private void forwardChunk() throws IOException {
-        refreshEffects(); // after the read: a fault added before the bytes came applies to them
+        long readAt;
+        int left;
+        lock.lock();
+        try {
+            if (markCount == 0) { // cannot be: every byte in the buffer came with a read
+                throw new IllegalStateException("bytes in the buffer without the time of their read");
+            }
+            readAt = markTimes[markFirst];
+            left = markEnds[markFirst] - start;
+            markFirst = (markFirst + 1) % MARKS;
+            markCount--;
+        } finally {
+            lock.unlock();
+        }
         long delay = 0;
-        for (Effect effect : effects) {
-            delay += effect.chunkDelayNanos();
-        }
-        if (delay > 0) {
-            holdUntil(chunkReadAt + delay);
-        }
+        long delayVersion = -1;
         while (!connection.isEnded()) {
-            refreshEffects();
+            refreshEffects(); // after the read: a fault added before the bytes came applies to them
             if (resetRequested()) {
                 connection.end(true, true, "proxy reset the connection (fault: reset now)");
                 return;
@@ -194,10 +207,21 @@ final class ProxyPipe implements Runnable {
                 hold(Deadlines.NONE);
                 continue;
             }
+            if (delayVersion != seenVersion) { // the chunk's latency, from the faults on now
+                delayVersion = seenVersion;
+                delay = 0;
+                for (Effect effect : effects) {
+                    delay += effect.chunkDelayNanos();
+                }
+            }
+            if (delay > 0 && !Deadlines.passed(readAt + delay)) {
+                holdUntil(readAt + delay);
+                continue;
+            }
             if (endByLimit()) {
                 return;
             }
-            int available = available();
+            int available = Math.min(left, available());
             if (available == 0) {
                 return;
             }
@@ -217,17 +241,14 @@ final class ProxyPipe implements Runnable {
             if (piece <= 0 || !write(piece)) {
                 return;
             }
+            left -= piece;
             boolean more = available() > 0;
             now = System.nanoTime();
-            long pause = 0;
             for (Effect effect : effects) {
-                pause = Math.max(pause, effect.afterPiece(piece, more, now));
+                effect.afterPiece(piece, more, now);
             }
             if (endByLimit()) {
                 return;
-            }
-            if (pause > 0 && more) {
-                holdUntil(now + pause);
             }
         }
     }
@@ -247,9 +268,9 @@ final class ProxyPipe implements Runnable {
     }
 
     private String faultOf(Effect effect) {
-        for (Map.Entry<ProxyFault, Effect> entry : byFault.entrySet()) {
+        for (Map.Entry<FaultSet.Added, Effect> entry : byFault.entrySet()) {
             if (entry.getValue() == effect) {
-                return entry.getKey().toString();
+                return entry.getKey().fault().toString();
             }
         }
         return "?";
@@ -273,15 +294,28 @@ final class ProxyPipe implements Runnable {
             }
             return;
         }
-        long delay = 0;
-        for (Effect effect : effects) {
-            delay += effect.closeDelayNanos();
-        }
-        if (delay > 0) {
-            holdUntil(System.nanoTime() + delay);
+        long endAt = System.nanoTime();
+        while (true) { // the delay from the faults on now: a slow close removed lets the end go at once
+            refreshEffects();
             if (connection.isEnded()) {
                 return;
             }
+            if (resetRequested()) {
+                connection.end(true, true, "proxy reset the connection (fault: reset now)");
+                return;
+            }
+            if (stalled()) { // a stall holds the end too, whenever it came
+                hold(Deadlines.NONE);
+                continue;
+            }
+            long delay = 0;
+            for (Effect effect : effects) {
+                delay += effect.closeDelayNanos();
+            }
+            if (delay == 0 || Deadlines.passed(endAt + delay)) {
+                break;
+            }
+            holdUntil(endAt + delay);
         }
         if (!fromClient) {
             recorder.note("upstream closed its side (end of stream)");
@@ -369,27 +403,33 @@ final class ProxyPipe implements Runnable {
             return;
         }
         seenVersion = snapshot.version();
-        Map<ProxyFault, Effect> kept = new HashMap<>();
+        Map<FaultSet.Added, Effect> kept = new HashMap<>();
         List<Effect> next = new ArrayList<>();
-        for (ProxyFault fault : snapshot.faults()) {
+        List<ProxyFault> turnedOn = new ArrayList<>();
+        for (FaultSet.Added added : snapshot.added()) {
+            ProxyFault fault = added.fault();
             boolean ours = fault.kind() == ProxyFault.Kind.RESET_NOW || fault.direction() == direction;
             if (!ours || !FaultEffects.applies(fault, connection.id())) {
                 continue;
             }
-            Effect effect = byFault.get(fault);
-            boolean noted = fromClient || fault.kind() != ProxyFault.Kind.RESET_NOW; // a reset now: one note
+            Effect effect = byFault.get(added);
             if (effect == null) {
                 effect = FaultEffects.create(fault, connection.id());
-                if (noted) {
-                    recorder.note("fault on: " + fault);
-                }
+                turnedOn.add(fault);
             }
-            kept.put(fault, effect);
+            kept.put(added, effect);
             next.add(effect);
         }
-        for (ProxyFault fault : byFault.keySet()) {
-            if (!kept.containsKey(fault) && (fromClient || fault.kind() != ProxyFault.Kind.RESET_NOW)) {
+        // a reset now is noted once, by the pipe from the client
+        for (FaultSet.Added added : byFault.keySet()) {
+            ProxyFault fault = added.fault();
+            if (!kept.containsKey(added) && (fromClient || fault.kind() != ProxyFault.Kind.RESET_NOW)) {
                 recorder.note("fault off: " + fault);
+            }
+        }
+        for (ProxyFault fault : turnedOn) {
+            if (fromClient || fault.kind() != ProxyFault.Kind.RESET_NOW) {
+                recorder.note("fault on: " + fault);
             }
         }
         byFault.clear();
@@ -418,13 +458,17 @@ final class ProxyPipe implements Runnable {
 
     // ---- waiting ----
 
-    /** Holds until the deadline, the connection's end, or a change of the faults that stops the hold. */
+    /**
+     * Holds until the deadline, the connection's end, or any change of the faults: then the caller works out its
+     * wait again from the faults on now (a fault removed releases what it held at once).
+     */
     private void holdUntil(long deadline) {
+        long version = seenVersion;
         while (!Deadlines.passed(deadline) && !connection.isEnded()) {
             hold(deadline);
             refreshEffects();
-            if (stalled() || resetRequested()) {
-                return; // the loop deals with these first
+            if (seenVersion != version || stalled() || resetRequested()) {
+                return;
             }
         }
     }
@@ -530,6 +574,9 @@ final class ProxyPipe implements Runnable {
             unsent.limit(end).position(start);
             unsent.compact();
             end -= start;
+            for (int i = 0; i < markCount; i++) {
+                markEnds[(markFirst + i) % MARKS] -= start;
+            }
             start = 0;
         }
         int count;
@@ -561,7 +608,25 @@ final class ProxyPipe implements Runnable {
             record(end, count);
         }
         end += count;
+        mark(end, System.nanoTime());
         return true;
+    }
+
+    /**
+     * Notes a read that ends at {@code readEnd}, at {@code now}. If the ring is full, the newest read is joined to
+     * the one before and takes the later time: its bytes wait a little longer, never less than their latency.
+     */
+    private void mark(int readEnd, long now) {
+        if (markCount == MARKS) {
+            int last = (markFirst + markCount - 1) % MARKS;
+            markEnds[last] = readEnd;
+            markTimes[last] = now;
+            return;
+        }
+        int next = (markFirst + markCount) % MARKS;
+        markEnds[next] = readEnd;
+        markTimes[next] = now;
+        markCount++;
     }
 
     /**
@@ -612,6 +677,11 @@ final class ProxyPipe implements Runnable {
             if (phase == Phase.RUNNING) {
                 return false;
             }
+            // held back: takes all the kernel holds, up to a read that finds nothing (so a close behind the last
+            // bytes is recorded too), the end of the stream or a full buffer
+            while (arrived && !atEnd() && end < BUFFER_SIZE) {
+                arrived = pump(false);
+            }
             return end < BUFFER_SIZE || atEnd() || kernelHolds() == 0; // held back, but all recorded
         } finally {
             lock.unlock();
@@ -652,7 +722,9 @@ final class ProxyPipe implements Runnable {
             long deadline = System.nanoTime() + CLOSE_DRAIN_NANOS;
             byte[] scratch = new byte[8 * 1024];
             long dropped = 0;
-            while (!atEnd() && dropped < CLOSE_DRAIN_LIMIT && !Deadlines.passed(deadline) && kernelHolds() > 0) {
+            // reads until a read finds nothing: the client's close may wait behind its last bytes (the source
+            // does not block)
+            while (!atEnd() && dropped < CLOSE_DRAIN_LIMIT && !Deadlines.passed(deadline)) {
                 int count = source.read(ByteBuffer.wrap(scratch));
                 if (count <= 0) {
                     if (count < 0) {
