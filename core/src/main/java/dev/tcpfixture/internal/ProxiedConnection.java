@@ -301,17 +301,12 @@ final class ProxiedConnection implements Runnable {
 
     /** Wakes both pipes: the faults changed. */
     void faultsChanged() {
-        ProxyPipe in;
-        ProxyPipe out;
-        synchronized (this) {
-            in = toUpstream;
-            out = toClient;
+        Parts now = parts();
+        if (now.toUpstream() != null) {
+            now.toUpstream().wakeup();
         }
-        if (in != null) {
-            in.wakeup();
-        }
-        if (out != null) {
-            out.wakeup();
+        if (now.toClient() != null) {
+            now.toClient().wakeup();
         }
     }
 
@@ -319,42 +314,32 @@ final class ProxiedConnection implements Runnable {
 
     /** Whether the connection has dealt with everything its client delivered; see {@link ProxyPipe#isQuiet()}. */
     boolean isQuiet() {
-        Phase current;
-        Session session;
-        ProxyPipe in;
-        ProxyPipe out;
-        synchronized (this) {
-            current = phase;
-            session = fallback;
-            in = toUpstream;
-            out = toClient;
-        }
-        return switch (current) {
+        Parts now = parts();
+        return switch (now.phase()) {
             case CONNECTING -> false;
-            case UPSTREAM_DOWN -> session.isQuiet();
-            case FORWARDING -> in.isQuiet() && out.isQuiet();
+            case UPSTREAM_DOWN -> now.fallback().isQuiet();
+            case FORWARDING -> now.toUpstream().isQuiet() && now.toClient().isQuiet();
             case ENDED -> true;
         };
     }
 
     /** Describes where the connection is, for messages about a proxy that is not quiet. */
     String describeState() {
-        Phase current;
-        Session session;
-        ProxyPipe in;
-        ProxyPipe out;
-        synchronized (this) {
-            current = phase;
-            session = fallback;
-            in = toUpstream;
-            out = toClient;
-        }
-        return switch (current) {
+        Parts now = parts();
+        return switch (now.phase()) {
             case CONNECTING -> "connecting to the upstream";
-            case UPSTREAM_DOWN -> session.describeState();
-            case FORWARDING -> in.describeState() + ", " + out.describeState();
+            case UPSTREAM_DOWN -> now.fallback().describeState();
+            case FORWARDING -> now.toUpstream().describeState() + ", " + now.toClient().describeState();
             case ENDED -> "ended";
         };
+    }
+
+    /** The connection's phase and parts, as one consistent snapshot. */
+    private record Parts(Phase phase, Session fallback, ProxyPipe toUpstream, ProxyPipe toClient) {
+    }
+
+    private synchronized Parts parts() {
+        return new Parts(phase, fallback, toUpstream, toClient);
     }
 
     private static void linger0(SocketChannel channel) {
