@@ -348,16 +348,7 @@ public final class TcpProxy implements AutoCloseable {
         if (failures.isEmpty()) {
             return;
         }
-        int listed = Math.min(failures.size(), Messages.MAX_LISTED);
-        AssertionError error = new AssertionError("Expected no failures on " + name() + ", but there "
-                + (failures.size() == 1 ? "was " : "were ") + Messages.count(failures.size(), "failure", "failures")
-                + ":" + Messages.failures(failures));
-        for (ScriptFailure failure : failures.subList(0, listed)) {
-            if (failure.cause() != null) {
-                error.addSuppressed(failure.cause());
-            }
-        }
-        throw error;
+        throw Messages.failuresError(name(), failures);
     }
 
     /**
@@ -366,15 +357,7 @@ public final class TcpProxy implements AutoCloseable {
      * @return one transcript after the other, or a note that there were no connections
      */
     public String transcript() {
-        List<RecordedConnection> all = connections();
-        if (all.isEmpty()) {
-            return "  (no connections to " + authority() + ")\n";
-        }
-        StringBuilder text = new StringBuilder();
-        for (RecordedConnection connection : all) {
-            text.append(connection.transcript());
-        }
-        return text.toString();
+        return Messages.transcripts(connections(), authority());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.tcpfixture.internal;
 
+import dev.tcpfixture.RecordedConnection;
 import dev.tcpfixture.ScriptFailure;
 import java.math.BigDecimal;
 import java.net.Inet6Address;
@@ -320,6 +321,44 @@ public final class Messages {
                 .append(abbreviate(failure.message(), MAX_TRANSCRIPT));
         if (!failure.transcript().isEmpty()) {
             text.append(System.lineSeparator()).append(bounded(failure.transcript(), transcriptLimit));
+        }
+        return text.toString();
+    }
+
+    /**
+     * Makes the error that {@code verify()} throws: the failures (bounded, with their transcripts) under the name of
+     * the server or proxy, and the causes of the listed ones as suppressed exceptions.
+     *
+     * @param name the server or proxy as messages name it, such as {@code fake TCP server 127.0.0.1:4000}
+     * @param failures the failures, at least one
+     * @return the error
+     */
+    public static AssertionError failuresError(String name, List<ScriptFailure> failures) {
+        AssertionError error = new AssertionError("Expected no failures on " + name + ", but there "
+                + (failures.size() == 1 ? "was " : "were ") + count(failures.size(), "failure", "failures") + ":"
+                + failures(failures));
+        for (ScriptFailure failure : failures.subList(0, Math.min(failures.size(), MAX_LISTED))) {
+            if (failure.cause() != null) {
+                error.addSuppressed(failure.cause());
+            }
+        }
+        return error;
+    }
+
+    /**
+     * Joins the transcripts of connections, or notes that there were none.
+     *
+     * @param connections the connections, in order
+     * @param authority where clients connected, for the note
+     * @return one transcript after the other
+     */
+    public static String transcripts(List<? extends RecordedConnection> connections, String authority) {
+        if (connections.isEmpty()) {
+            return "  (no connections to " + authority + ")\n";
+        }
+        StringBuilder text = new StringBuilder();
+        for (RecordedConnection connection : connections) {
+            text.append(connection.transcript());
         }
         return text.toString();
     }

@@ -65,10 +65,6 @@ final class ProxiedConnection implements Runnable {
         return recorder.id();
     }
 
-    ConnectionRecorder recorder() {
-        return recorder;
-    }
-
     @Override
     public void run() {
         ProxyPipe first;
@@ -350,7 +346,8 @@ final class ProxiedConnection implements Runnable {
         }
     }
 
-    private static void closeQuietly(SocketChannel channel) {
+    /** Closes a channel whose use ends either way. */
+    static void closeQuietly(SocketChannel channel) {
         try {
             channel.close();
         } catch (IOException ignored) {

@@ -63,11 +63,7 @@ final class ProxyConnections implements ServerPort.Listener {
         try {
             register(channel, mode);
         } catch (IOException | RuntimeException | Error e) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // unusable either way
-            }
+            ProxiedConnection.closeQuietly(channel);
             serverFailed("expected to set up every accepted connection, but setting one up failed with "
                     + Messages.abbreviate(e.toString()), e);
         }

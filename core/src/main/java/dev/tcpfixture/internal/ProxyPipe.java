@@ -143,8 +143,7 @@ final class ProxyPipe implements Runnable {
     private void forward() throws IOException {
         while (!connection.isEnded()) {
             refreshEffects();
-            if (resetRequested()) {
-                connection.end(true, true, "proxy reset the connection (fault: reset now)");
+            if (resetIfRequested()) {
                 return;
             }
             if (stalled()) {
@@ -199,8 +198,7 @@ final class ProxyPipe implements Runnable {
         long delayVersion = -1;
         while (!connection.isEnded()) {
             refreshEffects(); // after the read: a fault added before the bytes came applies to them
-            if (resetRequested()) {
-                connection.end(true, true, "proxy reset the connection (fault: reset now)");
+            if (resetIfRequested()) {
                 return;
             }
             if (stalled()) {
@@ -300,8 +298,7 @@ final class ProxyPipe implements Runnable {
             if (connection.isEnded()) {
                 return;
             }
-            if (resetRequested()) {
-                connection.end(true, true, "proxy reset the connection (fault: reset now)");
+            if (resetIfRequested()) {
                 return;
             }
             if (stalled()) { // a stall holds the end too, whenever it came
@@ -444,6 +441,15 @@ final class ProxyPipe implements Runnable {
             }
         }
         return false;
+    }
+
+    /** Resets the connection if a reset now is requested (see {@link #resetRequested()}). */
+    private boolean resetIfRequested() {
+        if (!resetRequested()) {
+            return false;
+        }
+        connection.end(true, true, "proxy reset the connection (fault: reset now)");
+        return true;
     }
 
     /** A reset now, once the client has spoken: before, it could race the client's {@code connect}. */

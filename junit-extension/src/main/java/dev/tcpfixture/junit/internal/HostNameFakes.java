@@ -4,7 +4,6 @@ import dev.tcpfixture.junit.FakeHost;
 import dev.tcpfixture.junit.UnknownHost;
 import dev.tcpfixture.spi.HostNameProvider;
 import java.lang.reflect.AnnotatedElement;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -80,12 +79,8 @@ final class HostNameFakes implements AutoCloseable {
     /** The names from the outermost class in, then the method: a later annotation of a name replaces an earlier. */
     private static Map<String, Wanted> wanted(ExtensionContext context) {
         List<AnnotatedElement> elements = new ArrayList<>();
-        for (Optional<ExtensionContext> current = Optional.of(context); current.isPresent();
-                current = current.get().getParent()) {
-            ExtensionContext candidate = current.get();
-            if (candidate.getTestClass().isPresent() && candidate.getTestMethod().isEmpty()) {
-                elements.add(candidate.getRequiredTestClass());
-            }
+        for (ExtensionContext classContext : ServerLifecycle.classContexts(context)) {
+            elements.add(classContext.getRequiredTestClass());
         }
         Collections.reverse(elements);
         context.getTestMethod().ifPresent(elements::add);
@@ -126,7 +121,7 @@ final class HostNameFakes implements AutoCloseable {
         }
     }
 
-    /** The server's loopback address; a wildcard bind address stands for the loopback address of its family. */
+    /** The server's address: always a loopback address, since the server turns a wildcard bind into one. */
     private static InetAddress address(Wanted one, Function<String, ManagedServer> servers) {
         ManagedServer server = servers.apply(one.server());
         if (server == null) {
@@ -134,29 +129,7 @@ final class HostNameFakes implements AutoCloseable {
             throw new ExtensionConfigurationException(one.origin() + " names a server the test does not use: no "
                     + label + " on a field of the test class or a parameter of the test method");
         }
-        InetAddress address = server.server().address().getAddress();
-        if (address.isAnyLocalAddress()) {
-            return address instanceof Inet6Address ? ipv6Loopback() : ipv4Loopback();
-        }
-        return address;
-    }
-
-    private static InetAddress ipv4Loopback() {
-        return literal(new byte[] {127, 0, 0, 1});
-    }
-
-    private static InetAddress ipv6Loopback() {
-        byte[] bytes = new byte[16];
-        bytes[15] = 1;
-        return literal(bytes);
-    }
-
-    private static InetAddress literal(byte[] bytes) {
-        try {
-            return InetAddress.getByAddress(bytes);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
+        return server.server().address().getAddress();
     }
 
     /**

@@ -147,17 +147,7 @@ public final class ProxyLifecycle {
 
     /** Finds the server {@link ServerLifecycle} keeps under this name for the test or its classes. */
     private static Optional<FakeTcpServer> server(ExtensionContext context, String name) {
-        for (Optional<ExtensionContext> current = Optional.of(context); current.isPresent();
-                current = current.get().getParent()) {
-            ExtensionContext candidate = current.get();
-            ContextServers servers = candidate.getStore(Namespace.create(ServerLifecycle.class,
-                    candidate.getUniqueId())).get(ContextServers.class, ContextServers.class);
-            ManagedServer server = servers == null ? null : servers.find(name);
-            if (server != null) {
-                return Optional.of(server.server());
-            }
-        }
-        return Optional.empty();
+        return ServerLifecycle.startedServer(context, name);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.tcpfixture.junit.internal;
 
+import dev.tcpfixture.FakeTcpServer;
 import dev.tcpfixture.junit.TcpServer;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -341,7 +342,8 @@ public final class ServerLifecycle {
     }
 
     /** The class-level contexts from {@code context} outwards: its own class first, then enclosing classes. */
-    private static List<ExtensionContext> classContexts(ExtensionContext context) {
+    /** Returns the class contexts from {@code context} outwards, nearest first. */
+    static List<ExtensionContext> classContexts(ExtensionContext context) {
         List<ExtensionContext> result = new ArrayList<>();
         for (Optional<ExtensionContext> current = Optional.of(context); current.isPresent();
                 current = current.get().getParent()) {
@@ -378,8 +380,33 @@ public final class ServerLifecycle {
 
     /** The servers of this context itself, kept in a namespace that no other context's store has. */
     private static ContextServers contextServers(ExtensionContext context) {
-        return context.getStore(Namespace.create(ServerLifecycle.class, context.getUniqueId()))
+        return context.getStore(serversNamespace(context))
                 .computeIfAbsent(ContextServers.class, key -> new ContextServers(), ContextServers.class);
+    }
+
+    private static Namespace serversNamespace(ExtensionContext context) {
+        return Namespace.create(ServerLifecycle.class, context.getUniqueId());
+    }
+
+    /**
+     * Finds a server already started under {@code name} for the test or its classes, nearest first, without
+     * starting one (nor making empty stores on the way).
+     *
+     * @param context the test's context
+     * @param name the server's name
+     * @return the server, if one was started
+     */
+    static Optional<FakeTcpServer> startedServer(ExtensionContext context, String name) {
+        for (Optional<ExtensionContext> current = Optional.of(context); current.isPresent();
+                current = current.get().getParent()) {
+            ContextServers servers = current.get().getStore(serversNamespace(current.get()))
+                    .get(ContextServers.class, ContextServers.class);
+            ManagedServer server = servers == null ? null : servers.find(name);
+            if (server != null) {
+                return Optional.of(server.server());
+            }
+        }
+        return Optional.empty();
     }
 
     private static List<ManagedServer> servers(ExtensionContext context) {
