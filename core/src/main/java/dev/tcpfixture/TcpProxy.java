@@ -45,7 +45,8 @@ import java.util.function.Supplier;
  * For the client to see exactly a refused or timed-out {@code connect}, use the proxy's own
  * {@link #mode(ConnectionMode) mode} ({@code REFUSE}, {@code CONNECT_TIMEOUT}).
  *
- * <p>Memory is bounded whatever either side sends: 64 KiB per direction and connection, and the recording limit;
+ * <p>Memory is bounded whatever either side sends: a buffer of 64 KiB per direction and connection, 512 KiB for a
+ * direction that carries a bulk transfer (at most 16 of those per proxy at a time, 8 MiB), and the recording limit;
  * a side that sends faster than the other reads is held back by TCP. {@link #verify()}, {@link #failures()},
  * {@link #awaitQuiet()} and {@link #close()} are exact as the fake server's: whatever a client did before the call
  * (connect, write, close, reset) is recorded. Failures are the proxy's own errors (a forwarding that failed, no

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -307,6 +308,96 @@ class ProxyStressTest {
                 checks.get(), tooFast);
         assertThat(checks.get()).isPositive();
         assertThat(tooFast).isEmpty();
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void bulkBothWaysOnMoreConnectionsThanLargeBuffersArrivesWholeWhileFaultsChange() throws Exception {
+        // 20 connections, each direction a bulk flow, all open until the end: more pipes than the proxy lends large
+        // buffers to (16), so some move to a large buffer mid-stream and the others keep the small one; faults
+        // switch meanwhile
+        int clients = 20;
+        int bytesPerClient = 4 * 1024 * 1024;
+        List<ProxyFault> toggled = List.of(
+                ProxyFault.slice(1_000, Duration.ZERO),
+                ProxyFault.latency(Duration.ofMillis(1)).direction(Direction.TO_UPSTREAM),
+                ProxyFault.bandwidth(200_000_000));
+        long start = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(2 * clients + 1);
+        try (BusyLoad load = BusyLoad.start(2);
+                FakeTcpServer upstream = FakeTcpServer.builder().allowUnusedScripts().start();
+                TcpProxy proxy = TcpProxy.start(upstream.address())) {
+            upstream.defaultScript(Script.create().echo());
+            List<ProxyClient> connected = new ArrayList<>();
+            List<byte[]> data = new ArrayList<>();
+            List<Future<byte[]>> echoes = new ArrayList<>();
+            List<Future<?>> writes = new ArrayList<>();
+            CountDownLatch writing = new CountDownLatch(clients);
+            try {
+                for (int c = 0; c < clients; c++) {
+                    byte[] bytes = new byte[bytesPerClient];
+                    new Random(SEED + c).nextBytes(bytes);
+                    ProxyClient client = ProxyClient.connect(proxy.address(), 30_000);
+                    connected.add(client);
+                    data.add(bytes);
+                    echoes.add(pool.submit(() -> {
+                        // once every client is under way, so that their pipes drain, and want large buffers, at once
+                        assertThat(writing.await(30, TimeUnit.SECONDS)).isTrue();
+                        return client.readBytes(bytesPerClient);
+                    }));
+                    writes.add(pool.submit(() -> {
+                        for (int at = 0; at < bytesPerClient; at += 64 * 1024) {
+                            client.send(Arrays.copyOfRange(bytes, at, at + 64 * 1024));
+                            if (at == 64 * 1024) {
+                                writing.countDown();
+                            }
+                        }
+                        return null; // the connection stays open: its pipes keep their buffers to the end
+                    }));
+                }
+                Random random = new Random(SEED);
+                List<Future<?>> progress = new ArrayList<>(writes); // a change of the faults as each one ends
+                progress.addAll(echoes);
+                for (int i = 0; i < progress.size(); i++) {
+                    ProxyFault fault = toggled.get(random.nextInt(toggled.size()));
+                    if (proxy.faults().contains(fault)) {
+                        proxy.remove(fault);
+                    } else {
+                        proxy.add(fault);
+                    }
+                    progress.get(i).get(60, TimeUnit.SECONDS);
+                }
+                proxy.clearFaults();
+                for (int c = 0; c < clients; c++) {
+                    assertThat(Arrays.equals(echoes.get(c).get(), data.get(c)))
+                            .as("the echo of client %d came back whole and in order", c).isTrue();
+                }
+            } finally {
+                for (ProxyClient client : connected) {
+                    client.close();
+                }
+            }
+            assertThat(proxy.awaitQuiet()).isTrue();
+            List<RecordedConnection> connections = proxy.connections();
+            assertThat(connections).hasSize(clients);
+            for (RecordedConnection connection : connections) {
+                assertThat(connection.receivedByteCount()).isEqualTo(bytesPerClient);
+                assertThat(connection.sentByteCount()).isEqualTo(bytesPerClient);
+                byte[] recorded = connection.received();
+                assertThat(data.stream().filter(bytes -> Arrays.equals(bytes, 0, recorded.length, recorded, 0,
+                        recorded.length)).count())
+                        .as("clients whose first %d bytes connection #%d recorded", recorded.length, connection.id())
+                        .isEqualTo(1);
+                assertThat(connection.sent()).isEqualTo(recorded); // the echo, recorded as it went to the client
+            }
+            proxy.verify();
+            upstream.verify();
+        } finally {
+            pool.shutdownNow();
+            assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+        System.out.printf("proxy: %d clients sent and got back %d MiB each, faults switching, under load, in %d ms%n",
+                clients, bytesPerClient >> 20, (System.nanoTime() - start) / 1_000_000);
     }
 
     /** Round trips of random sizes through an echo until {@code done}; returns everything it sent. */

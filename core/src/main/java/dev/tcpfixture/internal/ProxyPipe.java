@@ -22,8 +22,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * One direction of a proxied connection, on a thread of its own: reads from its source into a bounded buffer,
  * applies the faults of its direction, writes to its sink. What the client sends is recorded as it is read (the
  * {@code RECEIVED} events), what goes to the client as the kernel takes it ({@code SENT}), as a fake server
- * records. Memory is bounded: one buffer of {@value #BUFFER_SIZE} bytes; while it is full the pipe reads nothing,
- * so a sender faster than its receiver is held back by TCP itself.
+ * records. Memory is bounded: one buffer, small at first, large once a read has filled it (a bulk transfer; see
+ * {@link BufferPool}); while it is full the pipe reads nothing, so a sender faster than its receiver is held back by
+ * TCP itself.
  *
  * <p>Quiet, for exact records, as the fake server's connections: the pipe from the client is quiet when it has
  * read and recorded everything the kernel holds from the client (a check takes it from the kernel on the pipe's
@@ -32,8 +33,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * deadline of their own but end when the connection ends (its selector is closed) or the faults change.
  */
 final class ProxyPipe implements Runnable {
-
-    static final int BUFFER_SIZE = 64 * 1024;
 
     private static final int CLOSE_DRAIN_LIMIT = 1024 * 1024;
     private static final long CLOSE_DRAIN_NANOS = 100_000_000L;
@@ -67,10 +66,11 @@ final class ProxyPipe implements Runnable {
     private final SelectionKey sinkKey;
     private final ReentrantLock lock = new ReentrantLock();
     private final BufferPool buffers;
-    private final ByteBuffer buffer; // direct: the kernel reads and writes it without a copy in the JVM
     private final int recordingLimit;
 
     // guarded by lock
+    private ByteBuffer buffer; // direct: the kernel reads and writes it without a copy in the JVM
+    private boolean filled; // a read filled the buffer: the sender is ahead, a large buffer may help
     private int start;
     private int end;
     private boolean sourceEnded;
@@ -348,14 +348,16 @@ final class ProxyPipe implements Runnable {
     /** Writes {@code count} bytes from the buffer's start; {@code false} if the connection ended. */
     private boolean write(int count) {
         int from;
+        ByteBuffer piece;
         lock.lock();
         try {
             from = start;
+            piece = buffer.duplicate();
         } finally {
             lock.unlock();
         }
-        // the region [from, from + count) is the pipe's own until start moves: checks only append after end
-        ByteBuffer piece = buffer.duplicate();
+        // the region [from, from + count) is the pipe's own until start moves: checks only append after end, and
+        // only the pipe's own thread replaces the buffer
         piece.limit(from + count).position(from);
         while (piece.hasRemaining()) {
             int position = piece.position();
@@ -571,8 +573,11 @@ final class ProxyPipe implements Runnable {
         if (start == end && compact) {
             start = 0;
             end = 0;
+            if (filled && markCount == 0) {
+                grow();
+            }
         }
-        if (end == BUFFER_SIZE) {
+        if (end == buffer.capacity()) {
             if (!compact || start == 0) {
                 return false;
             }
@@ -588,7 +593,7 @@ final class ProxyPipe implements Runnable {
         int count;
         try {
             ByteBuffer free = buffer.duplicate();
-            free.limit(BUFFER_SIZE).position(end);
+            free.limit(free.capacity()).position(end);
             count = source.read(free);
         } catch (IOException e) {
             if (connection.isEnded()) {
@@ -614,8 +619,22 @@ final class ProxyPipe implements Runnable {
             record(end, count);
         }
         end += count;
+        filled |= end == buffer.capacity();
         mark(end, System.nanoTime());
         return true;
+    }
+
+    /** Moves to a large buffer, if the pool has one to spare; the buffer is empty, the lock is held. */
+    private void grow() {
+        filled = false;
+        if (buffer.capacity() >= BufferPool.LARGE) {
+            return;
+        }
+        ByteBuffer large = buffers.takeLarge();
+        if (large != null) {
+            buffers.give(buffer);
+            buffer = large;
+        }
     }
 
     /**
@@ -685,10 +704,10 @@ final class ProxyPipe implements Runnable {
             }
             // held back: takes all the kernel holds, up to a read that finds nothing (so a close behind the last
             // bytes is recorded too), the end of the stream or a full buffer
-            while (arrived && !atEnd() && end < BUFFER_SIZE) {
+            while (arrived && !atEnd() && end < buffer.capacity()) {
                 arrived = pump(false);
             }
-            return end < BUFFER_SIZE || atEnd() || kernelHolds() == 0; // held back, but all recorded
+            return end < buffer.capacity() || atEnd() || kernelHolds() == 0; // held back, but all recorded
         } finally {
             lock.unlock();
         }
