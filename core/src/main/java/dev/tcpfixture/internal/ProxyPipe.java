@@ -14,6 +14,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
@@ -196,6 +197,8 @@ final class ProxyPipe implements Runnable {
         }
         long delay = 0;
         long delayVersion = -1;
+        // each fault's latency for this chunk, drawn once (jitter): a change of the faults only adds or drops terms
+        Map<Effect, Long> drawn = null;
         while (!connection.isEnded()) {
             refreshEffects(); // after the read: a fault added before the bytes came applies to them
             if (resetIfRequested()) {
@@ -209,7 +212,10 @@ final class ProxyPipe implements Runnable {
                 delayVersion = seenVersion;
                 delay = 0;
                 for (Effect effect : effects) {
-                    delay += effect.chunkDelayNanos();
+                    if (drawn == null) {
+                        drawn = new IdentityHashMap<>();
+                    }
+                    delay += drawn.computeIfAbsent(effect, Effect::chunkDelayNanos);
                 }
             }
             if (delay > 0 && !Deadlines.passed(readAt + delay)) {
