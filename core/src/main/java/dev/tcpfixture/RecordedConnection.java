@@ -183,8 +183,11 @@ public interface RecordedConnection {
      * this interface) becomes {@link Script#sendLine(String) sendLine} and {@link Script#expectLine(String)
      * expectLine} steps, one per line ({@link Script#withLineEnding(String) withLineEnding} where the server's
      * lines do not end with {@code \r\n}), and a text step for a rest without a line ending; any other turn is
-     * one bytes step. A TLS upgrade in mid-conversation becomes {@link Script#startTls()}. Pauses are not kept.
-     * Save the script with {@link Script#save}, edit it, loosen it with
+     * one bytes step. Before the first text that is not plain ASCII, a
+     * {@link Script#withCharset(java.nio.charset.Charset) withCharset} step names the charset it was recorded in,
+     * so that the script sends and expects the recorded bytes on any server. A TLS upgrade in mid-conversation
+     * becomes {@link Script#startTls()}. Pauses are not kept. Save the script with {@link Script#save}, edit it,
+     * loosen it with
      * {@link Script#withLinesMatching(String)} or {@link Script#withExpectedBytesSkipped()}.
      *
      * @return the script of the conversation so far; call it once the connection is closed for all of it

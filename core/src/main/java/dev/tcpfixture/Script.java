@@ -7,7 +7,10 @@ import dev.tcpfixture.internal.StepForm;
 import dev.tcpfixture.internal.StepForm.Kind;
 import dev.tcpfixture.internal.Steps;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -49,6 +52,7 @@ import java.util.regex.Pattern;
 public final class Script {
 
     private static final Script EMPTY = new Script(null, null, null);
+    private static final int FILE_LIMIT = 64 * 1024 * 1024; // what save writes and load reads
 
     private final Script previous; // the script this one extends by one step; null for the empty script
     private final Step last; // null for the empty script
@@ -370,6 +374,20 @@ public final class Script {
     }
 
     /**
+     * Encodes and decodes the text of the following steps with {@code charset} instead of the server's: what
+     * they send and expect is then the same bytes on any server. {@link RecordedConnection#toScript()} adds this
+     * step before the first text with characters outside ASCII, so that a saved recording replays the bytes it
+     * recorded.
+     *
+     * @param charset the charset
+     * @return the script with this step added
+     */
+    public Script withCharset(Charset charset) {
+        Objects.requireNonNull(charset, "charset");
+        return then(Steps.charset(charset), StepForm.of(Kind.CHARSET, charset));
+    }
+
+    /**
      * Uses {@code timeout} for the following steps that wait for the client.
      *
      * @param timeout how long each such step waits at most, positive
@@ -614,17 +632,21 @@ public final class Script {
      *
      * @param file the file to write
      * @throws IOException if the file cannot be written
-     * @throws IllegalStateException if a step runs code, naming it
+     * @throws IllegalStateException if a step runs code, naming it, or if the text would be larger than
+     *     {@link #load(Path)} reads (64 MiB)
      */
     public void save(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
-        String text = format();
+        byte[] text = format().getBytes(StandardCharsets.UTF_8);
+        if (text.length > FILE_LIMIT) {
+            throw new IllegalStateException("Expected a script of at most 64 MiB in its text form to save, but it "
+                    + "has " + text.length + " bytes; keep it in memory, or record less");
+        }
         Path absolute = file.toAbsolutePath();
         // a new file beside the target, made as any file the user writes (createTempFile would make it 0600)
         Path temporary = absolute.resolveSibling(absolute.getFileName() + "." + System.nanoTime() + ".tmp");
         try {
-            Files.writeString(temporary, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE);
+            Files.write(temporary, text, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             try {
                 Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -654,6 +676,7 @@ public final class Script {
      *     {@link #withStepTimeout(Duration)}: units ns, us, ms, s, min, h</td></tr>
      * <tr><td>{@code drip 1 byte every 10 ms}, {@code fragment 1 2 3}, {@code deliver whole},
      *     {@code close after sending 10 bytes}</td><td>the delivery faults</td></tr>
+     * <tr><td>{@code charset ISO-8859-1}</td><td>{@link #withCharset(Charset)}: a name the JDK knows</td></tr>
      * <tr><td>{@code line ending "\n"}, {@code shutdown output}, {@code start tls}, {@code echo},
      *     {@code close}, {@code reset}, {@code stall}, {@code tls stall}, {@code plaintext reply "..."},
      *     {@code reset during handshake}, {@code tls fault EXPIRED}</td><td>the steps of the same names</td></tr>
@@ -675,19 +698,26 @@ public final class Script {
     }
 
     /**
-     * Reads a script from a UTF-8 file in the format of {@link #parse(String)}.
+     * Reads a script from a UTF-8 file in the format of {@link #parse(String)}, of at most 64 MiB.
      *
      * @param file the file
      * @return the script
      * @throws IOException if the file cannot be read
      * @throws IllegalArgumentException if a line is not a step (with the file's name, the line's number and
-     *     text), or the file is not UTF-8
+     *     text), the file is not UTF-8, or it is larger than 64 MiB (then no more than that is read)
      */
     public static Script load(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(FILE_LIMIT + 1);
+        }
+        if (bytes.length > FILE_LIMIT) {
+            throw new IllegalArgumentException("Expected a script file of at most 64 MiB, but " + file + " has more");
+        }
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("Expected a script in UTF-8 text, but " + file + " is not UTF-8", e);
         }

@@ -103,6 +103,13 @@ class BadInputTest {
                 .allowUnusedScripts().start()) {
             latin.enqueue(Script.create().expectLine("éééééééééé")); // 10 bytes in ISO-8859-1
         }
+        try (FakeTcpServer server = FakeTcpServer.builder().lineLimit(10).allowUnusedScripts().start()) {
+            // the charset a step sets counts, not the server's
+            server.enqueue(Script.create().withCharset(StandardCharsets.ISO_8859_1).expectLine("éééééééééé"));
+            assertThatThrownBy(() -> server.enqueue(Script.create().withCharset(StandardCharsets.ISO_8859_1)
+                    .withCharset(StandardCharsets.UTF_8).expectLine("éééééééééé")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("line of 20 bytes in UTF-8");
+        }
     }
 
     @Test

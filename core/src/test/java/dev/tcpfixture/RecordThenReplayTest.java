@@ -223,16 +223,32 @@ class RecordThenReplayTest {
     }
 
     @Test
-    void textIsReadInTheServersCharset() throws Exception {
+    void textIsReadInTheServersCharsetAndReplaysItsBytesOnAnyServer() throws Exception {
+        byte[] latin = {'c', 'a', 'f', (byte) 0xe9, '\r', '\n'};
+        Script recorded;
         try (FakeTcpServer server = FakeTcpServer.builder().charset(StandardCharsets.ISO_8859_1).start()) {
-            server.enqueue(Script.create().sendLine("caf\u00e9").close());
+            server.enqueue(Script.create().sendLine("hi").expectLine("caf\u00e9").sendLine("caf\u00e9").close());
             try (TestClient client = TestClient.connect(server)) {
-                assertThat(client.readBytes(6)).isEqualTo(new byte[] {'c', 'a', 'f', (byte) 0xe9, '\r', '\n'});
+                assertThat(client.readLine()).isEqualTo("hi");
+                client.send(latin);
+                assertThat(client.readBytes(6)).isEqualTo(latin);
             }
             RecordedConnection connection = server.takeConnection(WAIT);
             assertThat(connection.awaitClosed(WAIT)).isTrue();
+            recorded = connection.toScript();
+        }
+        // plain ASCII needs no charset; the first text that is not names the one it was recorded in
+        assertThat(recorded.format()).isEqualTo(HEADER + "server> line \"hi\"\ncharset ISO-8859-1\n"
+                + "client> line \"caf\u00e9\"\nserver> line \"caf\u00e9\"\nclose\n");
 
-            assertThat(connection.toScript().format()).isEqualTo(HEADER + "server> line \"caf\u00e9\"\nclose\n");
+        try (FakeTcpServer utf8 = FakeTcpServer.start()) { // UTF-8 by default: the script's charset wins
+            utf8.enqueue(Script.parse(recorded.format()));
+            try (TestClient client = TestClient.connect(utf8)) {
+                assertThat(client.readLine()).isEqualTo("hi");
+                client.send(latin);
+                assertThat(client.readBytes(6)).isEqualTo(latin);
+            }
+            utf8.verify();
         }
     }
 
@@ -289,6 +305,7 @@ class RecordThenReplayTest {
         assertThat(proxied.toScript().format()).isEqualTo(HEADER
                 + "client> line \"GET / HTTP/1.0\"\n"
                 + "client> line \"\"\n"
+                + "charset UTF-8\n" // for the turn with text that is not plain ASCII: replays its UTF-8 bytes
                 + "server> line \"HTTP/1.0 200 OK\"\n"
                 + "server> line \"\"\n"
                 + "server> text \"\u00e9t\u00e9\"\n"
@@ -317,6 +334,7 @@ class RecordThenReplayTest {
                 + "line ending \"\\r\\n\"\n"
                 + "server> line \"mixed\"\n"
                 + "client> text \"" + longLine + "\\n\"\n"
+                + "charset UTF-8\n"
                 + "server> line \"tab\\tand \u00e9\"\n"
                 + "client> \"\\x00binary\\n\"\n");
     }

@@ -295,6 +295,46 @@ class ScriptTextTest {
     }
 
     @Test
+    void aCharsetStepRoundTripsAndAnUnknownOneFailsWithItsLine() {
+        String text = HEADER + "charset ISO-8859-1\nserver> line \"caf\u00e9\"\n";
+        assertThat(Script.parse(text).format()).isEqualTo(text);
+        assertThat(Script.parse("charset utf-8").format()).isEqualTo(HEADER + "charset UTF-8\n");
+
+        assertThatThrownBy(() -> Script.parse("server> line \"x\"\ncharset klingon-8"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("script text, line 2: expected the name of a charset this JDK knows (UTF-8, ISO-8859-1, "
+                        + "...), but found \"klingon-8\"\n  the line: charset klingon-8");
+    }
+
+    @Test
+    void aFileLargerThan64MiBIsRefusedWithoutReadingItAll(@TempDir Path directory) throws Exception {
+        Path file = directory.resolve("huge.script");
+        try (java.io.RandomAccessFile huge = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            huge.setLength(3L * 1024 * 1024 * 1024); // sparse: 3 GiB on paper, nothing on the disk
+        }
+
+        assertThatThrownBy(() -> Script.load(file))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Expected a script file of at most 64 MiB, but " + file + " has more");
+    }
+
+    @Test
+    void aScriptWhoseTextWouldBeLargerThan64MiBIsNotSaved(@TempDir Path directory) throws Exception {
+        byte[] payload = new byte[30 * 1024 * 1024];
+        new java.util.Random(7).nextBytes(payload); // mostly escapes: about three characters a byte
+        Path file = directory.resolve("big.script");
+
+        assertThatThrownBy(() -> Script.create().send(payload).save(file))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("Expected a script of at most 64 MiB in its text form to save, but it has ")
+                .hasMessageEndingWith(" bytes; keep it in memory, or record less");
+        assertThat(file).doesNotExist();
+        try (var left = Files.list(directory)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
     void aLongBadLineIsShownShortened() {
         String line = "nonsense " + "x".repeat(100_000);
 

@@ -15,7 +15,8 @@ import java.util.List;
  * send steps and what the client sent expect steps, in the order of the events; the server's close, reset and
  * half-close become the matching steps. Consecutive data events of one direction are one turn, their bytes taken
  * together. A turn that is text in the connection's charset becomes lines ({@code sendLine}, {@code expectLine})
- * and text where a line ending is missing; any other turn is one bytes step.
+ * and text where a line ending is missing, after a {@code withCharset} step if it is not plain ASCII; any other
+ * turn is one bytes step.
  */
 public final class RecordedScripts {
 
@@ -152,6 +153,7 @@ public final class RecordedScripts {
         final Charset charset;
         Script script = Script.create();
         String lineEnding = CRLF; // of the script's sendLine steps, as a session starts
+        boolean charsetPinned; // whether the script names its charset: text with characters outside ASCII needs it
         Kind turn;
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
@@ -203,6 +205,12 @@ public final class RecordedScripts {
             if (text == null) {
                 bytes(data, server);
                 return;
+            }
+            // text that is not plain ASCII bytes is sent and expected in the charset it was recorded in, whatever
+            // the charset of the server that replays it
+            if (!charsetPinned && !Arrays.equals(text.getBytes(StandardCharsets.US_ASCII), data)) {
+                script = script.withCharset(charset);
+                charsetPinned = true;
             }
             int start = 0;
             while (start < text.length()) {

@@ -6,6 +6,9 @@ import dev.tcpfixture.internal.StepForm.Kind;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.UnsupportedCharsetException;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -15,10 +18,11 @@ import java.util.regex.Pattern;
  * The text form of a script: one step per line, in the words of the transcript ({@code server> "..."},
  * {@code client> line "..."}) and of the API ({@code pause 250 ms}, {@code close}). Bytes print as in
  * transcripts: printable ASCII as is, {@code \r \n \t \" \\}, every other byte {@code \xNN}. Text (of
- * {@code text}, {@code line}, {@code line ending}, {@code plaintext reply}) is characters, not bytes: the same
- * escapes, with {@code \xNN} only below {@code \x80} and {@code \}{@code uNNNN} for any other character that is
- * not printable. A regular expression goes between slashes, unescaped. A line that starts with {@code #} is a
- * comment, and so is the rest of a line after a step and a blank and {@code #}; a time stamp such as
+ * {@code text}, {@code line}, {@code line ending}, {@code plaintext reply}) is characters, not bytes, encoded with
+ * the server's charset or the one a {@code charset} step names: the same escapes, with {@code \xNN} only below
+ * {@code \x80} and {@code \}{@code uNNNN} for any other character that is not printable. A regular expression
+ * goes between slashes, unescaped. A line that starts with {@code #} is a comment, and so is the rest of a line
+ * after a step and a blank and {@code #}; a time stamp such as
  * {@code +0.012s} at the start of a line is ignored, so that lines copied from a transcript read as steps.
  */
 public final class ScriptText {
@@ -91,6 +95,7 @@ public final class ScriptText {
             case CLOSE_AFTER_SENDING -> text.append("close after sending ")
                     .append(count((Long) first, "byte", "bytes"));
             case LINE_ENDING -> text(text.append("line ending "), (String) first);
+            case CHARSET -> text.append("charset ").append(((Charset) first).name());
             case STEP_TIMEOUT -> text.append("step timeout ").append(duration((Duration) first));
             case SHUTDOWN_OUTPUT -> text.append("shutdown output");
             case START_TLS -> text.append("start tls");
@@ -311,6 +316,9 @@ public final class ScriptText {
             line.require("ending");
             return script.withLineEnding(line.text());
         }
+        if (line.word("charset")) {
+            return script.withCharset(line.charset());
+        }
         if (line.word("step")) {
             line.require("timeout");
             return script.withStepTimeout(line.duration());
@@ -348,7 +356,7 @@ public final class ScriptText {
             return script.plaintextReply(line.text());
         }
         throw line.error("expected a step (server> ..., client> ..., pause, drip, fragment, deliver whole, close "
-                + "after sending, line ending, step timeout, shutdown output, start tls, echo, close, reset, "
+                + "after sending, line ending, charset, step timeout, shutdown output, start tls, echo, close, reset, "
                 + "stall, tls stall, plaintext reply, reset during handshake, tls fault), but found " + line.rest());
     }
 
@@ -467,6 +475,19 @@ public final class ScriptText {
             } catch (ArithmeticException e) {
                 throw error("expected a duration in whole nanoseconds, up to about 292 billion years, but found "
                         + Messages.abbreviate(amount, MAX_DURATION_DIGITS) + " " + unit);
+            }
+        }
+
+        Charset charset() {
+            String name = token();
+            try {
+                Charset charset = Charset.forName(name);
+                at += name.length();
+                return charset;
+            } catch (IllegalCharsetNameException
+                    | UnsupportedCharsetException e) {
+                throw error("expected the name of a charset this JDK knows (UTF-8, ISO-8859-1, ...), but found "
+                        + rest());
             }
         }
 

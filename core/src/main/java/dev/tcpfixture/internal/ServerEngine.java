@@ -105,6 +105,7 @@ public final class ServerEngine implements AutoCloseable, Quiescence {
             throw new IllegalStateException(Messages.server(new java.net.InetSocketAddress(address(), port()))
                     + " is closed: a script " + what + " now would never run");
         }
+        java.nio.charset.Charset charset = settings.charset(); // as the steps set it, for the lines they expect
         for (int index = 0; index < steps.size(); index++) {
             Step step = steps.get(index);
             if (step.replacesHandshake() && settings.tls() == null) {
@@ -128,10 +129,13 @@ public final class ServerEngine implements AutoCloseable, Quiescence {
                         + "startTls(), but the server speaks TLS from the first byte (built with tls(...)): build "
                         + "it with FakeTcpServer.builder().startTls(sslContext) to start in plaintext");
             }
-            long length = step.expectedLineLength(settings.charset());
+            if (step.setsCharset() != null) {
+                charset = step.setsCharset();
+            }
+            long length = step.expectedLineLength(charset);
             if (length > settings.lineLimit()) {
                 throw new IllegalArgumentException("the step " + step.description() + " expects a line of "
-                        + Messages.count(length, "byte", "bytes") + " in " + settings.charset().name()
+                        + Messages.count(length, "byte", "bytes") + " in " + charset.name()
                         + ", longer than the server's line limit of "
                         + Messages.count(settings.lineLimit(), "byte", "bytes") + ", so no client could meet it; "
                         + "raise the limit with FakeTcpServer.builder().lineLimit(...)");

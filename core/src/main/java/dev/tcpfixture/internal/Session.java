@@ -84,8 +84,14 @@ public final class Session implements RecordedInput.Ending {
         settings.sendLimit(bytes);
     }
 
+    /** The charset of the steps' text: the server's, unless a step set another. */
     Charset charset() {
-        return recorder.charset();
+        Charset set = settings.charset();
+        return set != null ? set : recorder.charset();
+    }
+
+    void charset(Charset charset) {
+        settings.charset(charset);
     }
 
     ConnectionRecorder recorder() {

@@ -94,4 +94,13 @@ public interface Step {
     default long expectedLineLength(java.nio.charset.Charset charset) {
         return -1;
     }
+
+    /**
+     * Returns the charset this step sets for the text of the steps after it.
+     *
+     * @return the charset, or {@code null} if the step sets none
+     */
+    default java.nio.charset.Charset setsCharset() {
+        return null;
+    }
 }

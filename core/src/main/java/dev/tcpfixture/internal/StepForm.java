@@ -83,6 +83,8 @@ public record StepForm(Kind kind, Object first, Object second) {
         CLOSE_AFTER_SENDING,
         /** {@code withLineEnding(String)}: {@code String}. */
         LINE_ENDING,
+        /** {@code withCharset(Charset)}: {@code Charset}. */
+        CHARSET,
         /** {@code withStepTimeout(Duration)}: {@code Duration}. */
         STEP_TIMEOUT,
         /** {@code shutdownOutput()}. */

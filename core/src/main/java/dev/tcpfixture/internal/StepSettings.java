@@ -1,10 +1,12 @@
 package dev.tcpfixture.internal;
 
+import java.nio.charset.Charset;
 import java.time.Duration;
 
 /**
  * What the steps of one connection's script have set for the steps after them: the step timeout, the line
- * ending of lines sent, how sends are delivered, and how many more bytes may be sent before the server closes.
+ * ending of lines sent, the charset of text, how sends are delivered, and how many more bytes may be sent before
+ * the server closes.
  * Used by the connection's worker only.
  */
 final class StepSettings {
@@ -13,6 +15,7 @@ final class StepSettings {
     private String lineEnding = "\r\n";
     private Delivery delivery = Delivery.WHOLE;
     private long sendLimit = -1;
+    private Charset charset; // null: the server's
 
     StepSettings(Duration stepTimeout) {
         this.stepTimeout = stepTimeout;
@@ -32,6 +35,15 @@ final class StepSettings {
 
     void lineEnding(String ending) {
         this.lineEnding = ending;
+    }
+
+    /** Returns the charset a step set for the text of the steps after it, or {@code null} for the server's. */
+    Charset charset() {
+        return charset;
+    }
+
+    void charset(Charset charset) {
+        this.charset = charset;
     }
 
     Delivery delivery() {

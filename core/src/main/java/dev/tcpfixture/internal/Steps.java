@@ -443,6 +443,16 @@ public final class Steps {
     }
 
     /**
+     * Uses another charset for the text of the following steps.
+     *
+     * @param charset the charset
+     * @return the step
+     */
+    public static Step charset(java.nio.charset.Charset charset) {
+        return new CharsetStep(charset);
+    }
+
+    /**
      * Uses another timeout for the following steps that wait for the client.
      *
      * @param timeout the timeout
@@ -744,6 +754,24 @@ public final class Steps {
         @Override
         public void run(Session session) throws ExpectationFailure, IOException {
             action.run(session);
+        }
+    }
+
+    /** Sets the charset of the text of the following steps. */
+    private record CharsetStep(java.nio.charset.Charset charset) implements Step {
+        @Override
+        public String description() {
+            return "use charset " + charset.name();
+        }
+
+        @Override
+        public void run(Session session) {
+            session.charset(charset);
+        }
+
+        @Override
+        public java.nio.charset.Charset setsCharset() {
+            return charset;
         }
     }
 
