@@ -323,6 +323,12 @@ public final class TcpProxy implements AutoCloseable {
      * read and recorded what its client delivered and is not in the middle of forwarding the upstream's bytes.
      * Then the record holds everything the clients did before this call. Bounded by the step timeout.
      *
+     * <p>This is the proxy's record: the client's bytes it has recorded may still wait in the proxy for the
+     * upstream to read them (up to a buffer of each connection). Where the upstream is a fake server, wait for what
+     * it must have received on its own record, for example its connection's
+     * {@link RecordedConnection#awaitClosed(Duration) awaitClosed} after the client's close, which the proxy passes
+     * on after the last byte.
+     *
      * @return {@code true} if the proxy became quiet in time
      */
     public boolean awaitQuiet() {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -131,12 +132,13 @@ final class ProxiedConnection implements Runnable {
         }
         try {
             int limit = settings.server().recordingLimit();
-            ProxyPipe fromClient = new ProxyPipe(Direction.TO_UPSTREAM, client, channel, this, recorder, changes,
-                    faults, buffers, limit);
+            ReentrantLock order = new ReentrantLock(); // what the client answers is recorded after what it answers
+            ProxyPipe fromClient = new ProxyPipe(Direction.TO_UPSTREAM, client, channel, this, recorder, order,
+                    changes, faults, buffers, limit);
             ProxyPipe toClientPipe;
             try {
-                toClientPipe = new ProxyPipe(Direction.TO_CLIENT, channel, client, this, recorder, changes, faults,
-                        buffers, limit);
+                toClientPipe = new ProxyPipe(Direction.TO_CLIENT, channel, client, this, recorder, order, changes,
+                        faults, buffers, limit);
             } catch (IOException | RuntimeException e) {
                 fromClient.closeSelector();
                 throw e;

@@ -27,6 +27,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link BufferPool}); while it is full the pipe reads nothing, so a sender faster than its receiver is held back by
  * TCP itself.
  *
+ * <p>Order, for exact records: an answer of the client is never recorded before what it answers. The pipe to the
+ * client holds the connection's order lock from before it writes until the bytes are recorded as sent; the pipe
+ * from the client records what it read (bytes, end of stream, reset) under the same lock. A client's bytes caused by
+ * a write were read after that write began, so they wait for its record.
+ *
  * <p>Quiet, for exact records, as the fake server's connections: the pipe from the client is quiet when it has
  * read and recorded everything the kernel holds from the client (a check takes it from the kernel on the pipe's
  * behalf while the pipe waits, as {@link RecordedInput} does) and is not in the middle of handling it; the pipe to
@@ -66,6 +71,7 @@ final class ProxyPipe implements Runnable {
     private final SelectionKey sourceKey;
     private final SelectionKey sinkKey;
     private final ReentrantLock lock = new ReentrantLock();
+    private final ReentrantLock order; // the connection's: see the class comment; taken after lock, never before
     private final BufferPool buffers;
     private final int recordingLimit;
 
@@ -91,9 +97,10 @@ final class ProxyPipe implements Runnable {
     private List<Effect> effects = List.of();
 
     ProxyPipe(Direction direction, SocketChannel source, SocketChannel sink, ProxiedConnection connection,
-            ConnectionRecorder recorder, ChangeSignal changes, FaultSet faults, BufferPool buffers,
-            int recordingLimit) throws IOException {
+            ConnectionRecorder recorder, ReentrantLock order, ChangeSignal changes, FaultSet faults,
+            BufferPool buffers, int recordingLimit) throws IOException {
         this.direction = direction;
+        this.order = order;
         this.fromClient = direction == Direction.TO_UPSTREAM;
         this.source = source;
         this.sink = sink;
@@ -368,16 +375,28 @@ final class ProxyPipe implements Runnable {
         while (piece.hasRemaining()) {
             int position = piece.position();
             int written;
+            IOException failure = null;
+            if (!fromClient) {
+                order.lock(); // the client may answer as soon as the kernel has the bytes: they are recorded first
+            }
             try {
                 written = sink.write(piece);
+                if (written > 0 && !fromClient) {
+                    record(position, written);
+                }
             } catch (IOException e) {
-                sinkFailed(e);
+                written = 0;
+                failure = e;
+            } finally {
+                if (!fromClient) {
+                    order.unlock();
+                }
+            }
+            if (failure != null) {
+                sinkFailed(failure);
                 return false;
             }
             if (written > 0) {
-                if (!fromClient) {
-                    record(position, written);
-                }
                 lock.lock();
                 try {
                     start += written;
@@ -596,6 +615,19 @@ final class ProxyPipe implements Runnable {
             }
             start = 0;
         }
+        if (!fromClient) {
+            return read();
+        }
+        order.lock(); // what the client sent is recorded after what it may answer: see the class comment
+        try {
+            return read();
+        } finally {
+            order.unlock();
+        }
+    }
+
+    /** Reads what the kernel holds now into the buffer's free space; the lock is held, the buffer not full. */
+    private boolean read() {
         int count;
         try {
             ByteBuffer free = buffer.duplicate();
@@ -749,6 +781,7 @@ final class ProxyPipe implements Runnable {
             return;
         }
         lock.lock();
+        order.lock();
         try {
             long deadline = System.nanoTime() + CLOSE_DRAIN_NANOS;
             byte[] scratch = new byte[8 * 1024];
@@ -770,6 +803,7 @@ final class ProxyPipe implements Runnable {
         } catch (IOException e) {
             // the client is gone already; the close follows
         } finally {
+            order.unlock();
             lock.unlock();
         }
     }
