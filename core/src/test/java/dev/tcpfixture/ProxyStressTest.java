@@ -477,20 +477,31 @@ class ProxyStressTest {
             for (int i = 0; i < 20; i++) {
                 cycle(upstream, i); // the JDK opens some descriptors lazily
             }
+            settle(upstream);
             int descriptorsBefore = new File("/proc/self/fd").list().length;
             long start = System.nanoTime();
             for (int i = 0; i < 300; i++) {
                 cycle(upstream, i);
             }
-            assertThat(upstream.awaitQuiet()).isTrue();
+            settle(upstream);
             int descriptorsAfter = new File("/proc/self/fd").list().length;
             long proxyThreads = Thread.getAllStackTraces().keySet().stream()
                     .filter(thread -> thread.getName().startsWith("tcpfixture-proxy-") && thread.isAlive()).count();
             System.out.printf("proxy: 300 cycles in %d ms, %d descriptors before, %d after, %d proxy threads%n",
                     (System.nanoTime() - start) / 1_000_000, descriptorsBefore, descriptorsAfter, proxyThreads);
             assertThat(proxyThreads).isZero();
-            assertThat(descriptorsAfter).isEqualTo(descriptorsBefore);
+            // at most as many: a socket of an earlier test in this JVM may close meanwhile (seen once: 33, then
+            // 30); a leak of the cycles would add hundreds
+            assertThat(descriptorsAfter).isLessThanOrEqualTo(descriptorsBefore);
             upstream.verify();
+        }
+    }
+
+    /** Waits until the upstream has ended every connection the cycles made, so its sockets are not counted. */
+    private static void settle(FakeTcpServer upstream) throws InterruptedException {
+        assertThat(upstream.awaitQuiet()).isTrue();
+        for (RecordedConnection connection : upstream.connections()) {
+            assertThat(connection.awaitClosed(WAIT)).isTrue();
         }
     }
 
