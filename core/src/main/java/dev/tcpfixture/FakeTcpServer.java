@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.Charset;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
@@ -477,7 +476,7 @@ public final class FakeTcpServer implements AutoCloseable {
          * @throws IllegalArgumentException if {@code timeout} is zero or negative
          */
         public Builder stepTimeout(Duration timeout) {
-            return new Builder(settings.withStepTimeout(requirePositive(timeout, "stepTimeout")));
+            return new Builder(settings.withStepTimeout(timeout));
         }
 
         /**
@@ -489,9 +488,6 @@ public final class FakeTcpServer implements AutoCloseable {
          * @throws IllegalArgumentException if {@code bytes} is negative
          */
         public Builder recordingLimit(int bytes) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("recordingLimit must not be negative, was " + bytes);
-            }
             return new Builder(settings.withRecordingLimit(bytes));
         }
 
@@ -504,9 +500,6 @@ public final class FakeTcpServer implements AutoCloseable {
          * @throws IllegalArgumentException if {@code bytes} is less than 1
          */
         public Builder lineLimit(int bytes) {
-            if (bytes < 1) {
-                throw new IllegalArgumentException("lineLimit must be at least 1, was " + bytes);
-            }
             return new Builder(settings.withLineLimit(bytes));
         }
 
@@ -521,11 +514,6 @@ public final class FakeTcpServer implements AutoCloseable {
          *     single bytes {@code \r} and {@code \n}
          */
         public Builder charset(Charset charset) {
-            Objects.requireNonNull(charset, "charset");
-            if (!charset.canEncode() || !Arrays.equals("\r\nA".getBytes(charset), new byte[] {'\r', '\n', 'A'})) {
-                throw new IllegalArgumentException("charset must encode ASCII, and so line endings, as single "
-                        + "bytes (UTF-8, ISO-8859-1, US-ASCII and the like), not " + charset.name());
-            }
             return new Builder(settings.withCharset(charset));
         }
 
@@ -541,9 +529,6 @@ public final class FakeTcpServer implements AutoCloseable {
          * @throws IllegalArgumentException if {@code backlog} is less than 1
          */
         public Builder backlog(int backlog) {
-            if (backlog < 1) {
-                throw new IllegalArgumentException("backlog must be at least 1, was " + backlog);
-            }
             return new Builder(settings.withBacklog(backlog));
         }
 
@@ -741,14 +726,6 @@ public final class FakeTcpServer implements AutoCloseable {
         @Override
         public String toString() {
             return "FakeTcpServer.Builder" + settings;
-        }
-
-        private static Duration requirePositive(Duration duration, String name) {
-            Objects.requireNonNull(duration, name);
-            if (duration.isNegative() || duration.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive, was " + Messages.duration(duration));
-            }
-            return duration;
         }
     }
 }

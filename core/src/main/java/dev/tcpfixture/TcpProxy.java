@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.Charset;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
@@ -526,8 +525,7 @@ public final class TcpProxy implements AutoCloseable {
          * @return a builder with this option
          */
         public Builder stepTimeout(Duration timeout) {
-            return new Builder(settings.withServer(settings.server().withStepTimeout(requirePositive(timeout,
-                    "stepTimeout"))), upstream);
+            return new Builder(settings.withServer(settings.server().withStepTimeout(timeout)), upstream);
         }
 
         /**
@@ -537,7 +535,7 @@ public final class TcpProxy implements AutoCloseable {
          * @return a builder with this option
          */
         public Builder connectTimeout(Duration timeout) {
-            return new Builder(settings.withConnectTimeout(requirePositive(timeout, "connectTimeout")), upstream);
+            return new Builder(settings.withConnectTimeout(timeout), upstream);
         }
 
         /**
@@ -547,9 +545,6 @@ public final class TcpProxy implements AutoCloseable {
          * @return a builder with this option
          */
         public Builder recordingLimit(int bytes) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("recordingLimit must not be negative, was " + bytes);
-            }
             return new Builder(settings.withServer(settings.server().withRecordingLimit(bytes)), upstream);
         }
 
@@ -560,11 +555,6 @@ public final class TcpProxy implements AutoCloseable {
          * @return a builder with this option
          */
         public Builder charset(Charset charset) {
-            Objects.requireNonNull(charset, "charset");
-            if (!charset.canEncode() || !Arrays.equals("\r\nA".getBytes(charset), new byte[] {'\r', '\n', 'A'})) {
-                throw new IllegalArgumentException("charset must encode ASCII, and so line endings, as single "
-                        + "bytes (UTF-8, ISO-8859-1, US-ASCII and the like), not " + charset.name());
-            }
             return new Builder(settings.withServer(settings.server().withCharset(charset)), upstream);
         }
 
@@ -575,9 +565,6 @@ public final class TcpProxy implements AutoCloseable {
          * @return a builder with this option
          */
         public Builder backlog(int backlog) {
-            if (backlog < 1) {
-                throw new IllegalArgumentException("backlog must be at least 1, was " + backlog);
-            }
             return new Builder(settings.withServer(settings.server().withBacklog(backlog)), upstream);
         }
 
@@ -607,14 +594,6 @@ public final class TcpProxy implements AutoCloseable {
             return "TcpProxy.Builder[upstream=" + (upstream == null ? "none" : Messages.address(upstream))
                     + ", connectTimeout=" + Messages.duration(settings.connectTimeout()) + ", " + settings.server()
                     + "]";
-        }
-
-        private static Duration requirePositive(Duration duration, String name) {
-            Objects.requireNonNull(duration, name);
-            if (duration.isNegative() || duration.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive, was " + Messages.duration(duration));
-            }
-            return duration;
         }
     }
 }

@@ -31,6 +31,6 @@ public record ProxySettings(ServerSettings server, Duration connectTimeout) {
      * @return a copy with this option
      */
     public ProxySettings withConnectTimeout(Duration timeout) {
-        return new ProxySettings(server, timeout);
+        return new ProxySettings(server, ServerSettings.requirePositive(timeout, "connectTimeout"));
     }
 }

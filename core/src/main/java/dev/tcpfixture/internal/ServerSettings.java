@@ -8,9 +8,11 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -186,53 +188,88 @@ public final class ServerSettings {
     }
 
     /**
-     * @param backlog the accept backlog, validated by the caller
+     * @param backlog the accept backlog, at least 1
      * @return a copy with this option
+     * @throws IllegalArgumentException if {@code backlog} is less than 1
      */
     public ServerSettings withBacklog(int backlog) {
+        if (backlog < 1) {
+            throw new IllegalArgumentException("backlog must be at least 1, was " + backlog);
+        }
         ServerSettings copy = copy();
         copy.backlog = backlog;
         return copy;
     }
 
     /**
-     * @param timeout the step timeout, validated by the caller
+     * @param timeout the step timeout, positive
      * @return a copy with this option
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
      */
     public ServerSettings withStepTimeout(Duration timeout) {
         ServerSettings copy = copy();
-        copy.stepTimeout = timeout;
+        copy.stepTimeout = requirePositive(timeout, "stepTimeout");
         return copy;
     }
 
     /**
-     * @param bytes the recording limit, validated by the caller
+     * @param bytes the recording limit, zero or more
      * @return a copy with this option
+     * @throws IllegalArgumentException if {@code bytes} is negative
      */
     public ServerSettings withRecordingLimit(int bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("recordingLimit must not be negative, was " + bytes);
+        }
         ServerSettings copy = copy();
         copy.recordingLimit = bytes;
         return copy;
     }
 
     /**
-     * @param bytes the line limit, validated by the caller
+     * @param bytes the line limit, at least 1
      * @return a copy with this option
+     * @throws IllegalArgumentException if {@code bytes} is less than 1
      */
     public ServerSettings withLineLimit(int bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("lineLimit must be at least 1, was " + bytes);
+        }
         ServerSettings copy = copy();
         copy.lineLimit = bytes;
         return copy;
     }
 
     /**
-     * @param charset the charset, validated by the caller
+     * @param charset a charset that encodes ASCII, and so line endings, as single bytes
      * @return a copy with this option
+     * @throws IllegalArgumentException if the charset cannot encode, or encodes ASCII otherwise
      */
     public ServerSettings withCharset(Charset charset) {
+        Objects.requireNonNull(charset, "charset");
+        if (!charset.canEncode() || !Arrays.equals("\r\nA".getBytes(charset), new byte[] {'\r', '\n', 'A'})) {
+            throw new IllegalArgumentException("charset must encode ASCII, and so line endings, as single "
+                    + "bytes (UTF-8, ISO-8859-1, US-ASCII and the like), not " + charset.name());
+        }
         ServerSettings copy = copy();
         copy.charset = charset;
         return copy;
+    }
+
+    /**
+     * Checks a duration option of a server or proxy.
+     *
+     * @param duration the duration
+     * @param name the option's name, for the message
+     * @return the duration
+     * @throws IllegalArgumentException if it is zero or negative
+     */
+    public static Duration requirePositive(Duration duration, String name) {
+        Objects.requireNonNull(duration, name);
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + Messages.duration(duration));
+        }
+        return duration;
     }
 
     /**
