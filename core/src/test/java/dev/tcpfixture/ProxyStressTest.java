@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -82,6 +83,105 @@ class ProxyStressTest {
         System.out.printf("proxy: %d ping-pong conversations under load in %d ms, %d recorded out of order%n",
                 rounds, (System.nanoTime() - start) / 1_000_000, misordered);
         assertThat(misordered).isZero();
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void whatAClientSentBeforeItsResetIsRecordedBeforeTheResetUnderLoad() throws Exception {
+        // the upstream streams; the client reads a little, sends "bye" and resets: the proxy may learn of the reset
+        // by a failed write to the client while "bye" still waits unread, and must record "bye" first
+        int rounds = 200;
+        int misordered = 0;
+        byte[] bye = "bye\r\n".getBytes(StandardCharsets.US_ASCII);
+        long start = System.nanoTime();
+        try (BusyLoad load = BusyLoad.start(2);
+                FakeTcpServer upstream = FakeTcpServer.builder().allowUnusedScripts().recordingLimit(0).start();
+                TcpProxy proxy = TcpProxy.start(upstream.address())) {
+            upstream.defaultScript(Script.create().sendRandomBytes(4 * 1024 * 1024, SEED));
+            for (int round = 0; round < rounds; round++) {
+                try (Socket socket = new Socket()) {
+                    socket.connect(proxy.address(), 2_000);
+                    socket.setSoTimeout(5_000);
+                    assertThat(socket.getInputStream().readNBytes(1_000)).hasSize(1_000);
+                    socket.getOutputStream().write(bye);
+                    socket.setSoLinger(true, 0);
+                }
+                RecordedConnection connection = proxy.takeConnection(WAIT);
+                assertThat(connection.awaitClosed(WAIT)).isTrue();
+                assertThat(proxy.awaitQuiet()).isTrue();
+                List<TranscriptEvent.Kind> kinds = connection.events().stream().map(TranscriptEvent::kind)
+                        .filter(kind -> kind == TranscriptEvent.Kind.RECEIVED
+                                || kind == TranscriptEvent.Kind.CLIENT_RESET)
+                        .toList();
+                if (connection.receivedByteCount() != bye.length
+                        || !kinds.equals(List.of(TranscriptEvent.Kind.RECEIVED, TranscriptEvent.Kind.CLIENT_RESET))) {
+                    misordered++;
+                    if (misordered <= 3) {
+                        System.out.println("round " + round + ": " + kinds + "\n" + connection.transcript());
+                    }
+                }
+            }
+            proxy.verify();
+        }
+        System.out.printf("proxy: %d clients that reset after \"bye\" while the upstream streamed, under load, in "
+                + "%d ms: %d not recorded in order%n", rounds, (System.nanoTime() - start) / 1_000_000, misordered);
+        assertThat(misordered).isZero();
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void nothingIsRecordedAsSentAfterTheProxyEndsAConnectionUnderLoad() throws Exception {
+        // the upstream streams and the client reads; a reset now ends the connection in the middle of a write
+        int rounds = 200;
+        int late = 0;
+        long start = System.nanoTime();
+        try (BusyLoad load = BusyLoad.start(2);
+                FakeTcpServer upstream = FakeTcpServer.builder().allowUnusedScripts().recordingLimit(0).start();
+                TcpProxy proxy = TcpProxy.builder().upstream(upstream.address()).recordingLimit(0).start()) {
+            upstream.defaultScript(Script.create().sendRandomBytes(4 * 1024 * 1024, SEED));
+            for (int round = 0; round < rounds; round++) {
+                try (Socket socket = new Socket()) {
+                    socket.connect(proxy.address(), 2_000);
+                    socket.setSoTimeout(5_000);
+                    socket.getOutputStream().write('x'); // a reset now waits for the client's first byte
+                    assertThat(socket.getInputStream().readNBytes(100_000)).hasSize(100_000);
+                    proxy.add(ProxyFault.resetNow());
+                    byte[] rest = new byte[64 * 1024];
+                    try {
+                        while (socket.getInputStream().read(rest) >= 0) {
+                            // reads until the reset
+                        }
+                    } catch (IOException expected) {
+                        // the reset
+                    }
+                } finally {
+                    proxy.clearFaults();
+                }
+                RecordedConnection connection = proxy.takeConnection(WAIT);
+                assertThat(connection.awaitClosed(WAIT)).isTrue();
+                assertThat(proxy.awaitQuiet()).isTrue();
+                List<TranscriptEvent> events = connection.events();
+                int end = -1;
+                for (int i = 0; i < events.size(); i++) {
+                    TranscriptEvent.Kind kind = events.get(i).kind();
+                    if (kind == TranscriptEvent.Kind.SERVER_CLOSED || kind == TranscriptEvent.Kind.SERVER_RESET) {
+                        end = i;
+                        break;
+                    }
+                }
+                assertThat(end).as("the proxy's end is recorded").isNotNegative();
+                if (events.subList(end, events.size()).stream().anyMatch(e -> e.kind() == TranscriptEvent.Kind.SENT)) {
+                    late++;
+                    if (late <= 3) {
+                        System.out.println("round " + round + ":\n" + connection.transcript());
+                    }
+                }
+            }
+            proxy.verify();
+        }
+        System.out.printf("proxy: %d connections reset while the upstream streamed, under load, in %d ms: %d with "
+                + "bytes recorded as sent after the end%n", rounds, (System.nanoTime() - start) / 1_000_000, late);
+        assertThat(late).isZero();
     }
 
     @Test

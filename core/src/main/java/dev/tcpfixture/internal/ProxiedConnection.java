@@ -36,6 +36,10 @@ final class ProxiedConnection implements Runnable {
     private final ChangeSignal changes;
     private final Set<ProxiedConnection> running;
     private final AtomicBoolean ended = new AtomicBoolean();
+    // the order of the record: what the client answers after what it answers, nothing sent after the close (see
+    // ProxyPipe); taken after a pipe's lock, never before
+    private final ReentrantLock order = new ReentrantLock();
+    private boolean clientResetSeen; // guarded by order: a write to the client failed (the client reset)
     private final AtomicInteger pipesDone = new AtomicInteger();
     private final AtomicInteger pipesFinished = new AtomicInteger();
 
@@ -132,7 +136,6 @@ final class ProxiedConnection implements Runnable {
         }
         try {
             int limit = settings.server().recordingLimit();
-            ReentrantLock order = new ReentrantLock(); // what the client answers is recorded after what it answers
             ProxyPipe fromClient = new ProxyPipe(Direction.TO_UPSTREAM, client, channel, this, recorder, order,
                     changes, faults, buffers, limit);
             ProxyPipe toClientPipe;
@@ -241,8 +244,14 @@ final class ProxiedConnection implements Runnable {
      * @param detail what the transcript says
      */
     void end(boolean resetClient, boolean resetUpstream, String detail) {
-        if (!ended.compareAndSet(false, true)) {
-            return;
+        order.lock(); // a write to the client in progress is recorded before the close, and none follows it
+        try {
+            if (!ended.compareAndSet(false, true)) {
+                return;
+            }
+            recorder.serverClosed(resetClient, detail);
+        } finally {
+            order.unlock();
         }
         ProxyPipe in;
         ProxyPipe out;
@@ -252,7 +261,6 @@ final class ProxiedConnection implements Runnable {
             out = toClient;
             up = upstream;
         }
-        recorder.serverClosed(resetClient, detail);
         if (in != null) {
             in.closeSelector();
         }
@@ -276,6 +284,34 @@ final class ProxiedConnection implements Runnable {
         if (up != null) {
             closeQuietly(up);
         }
+    }
+
+    /** Notes that a write to the client failed; the caller holds the order lock. */
+    void clientResetSeen(boolean seen) {
+        clientResetSeen = seen;
+    }
+
+    /**
+     * Whether a write to the client failed: the kernel reports a reset to one call only, so a read from the client
+     * after it finds an end of stream that is the reset. The caller holds the order lock.
+     */
+    boolean clientResetSeen() {
+        return clientResetSeen;
+    }
+
+    /**
+     * Records what the client sent and the kernel still holds, before its reset is recorded: the pipe to the
+     * client learnt of the reset by a failed write, while bytes the client sent before it may wait unread.
+     */
+    void recordClientReset() {
+        ProxyPipe in;
+        synchronized (this) {
+            in = toUpstream;
+        }
+        if (in != null) {
+            in.dropArrived();
+        }
+        recorder.clientClosed(true);
     }
 
     /** Closes the connection because the proxy shuts down. */

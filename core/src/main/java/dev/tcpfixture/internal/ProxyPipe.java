@@ -352,7 +352,7 @@ final class ProxyPipe implements Runnable {
         if (fromClient) {
             upstreamFailed(failure);
         } else {
-            recorder.clientClosed(true);
+            connection.recordClientReset();
             connection.end(false, true, "proxy closed the connection and reset the upstream's (the client reset "
                     + "its)");
         }
@@ -380,6 +380,9 @@ final class ProxyPipe implements Runnable {
                 order.lock(); // the client may answer as soon as the kernel has the bytes: they are recorded first
             }
             try {
+                if (!fromClient && connection.isEnded()) {
+                    return false; // the close is recorded: nothing goes to the client after it
+                }
                 written = sink.write(piece);
                 if (written > 0 && !fromClient) {
                     record(position, written);
@@ -387,6 +390,9 @@ final class ProxyPipe implements Runnable {
             } catch (IOException e) {
                 written = 0;
                 failure = e;
+                if (!fromClient) {
+                    connection.clientResetSeen(true); // before a read from the client can find the end of stream
+                }
             } finally {
                 if (!fromClient) {
                     order.unlock();
@@ -647,6 +653,13 @@ final class ProxyPipe implements Runnable {
             return false;
         }
         if (count < 0) {
+            if (fromClient && connection.clientResetSeen()) {
+                // the write to the client took the reset, and the kernel reports it once: what is left looks
+                // like an end of stream
+                sourceFailure = new IOException("the client reset the connection (seen by a write to it)");
+                recorder.clientClosed(true);
+                return true;
+            }
             sourceEnded = true;
             if (fromClient) {
                 recorder.clientClosed(false);
@@ -793,7 +806,7 @@ final class ProxyPipe implements Runnable {
                 if (count <= 0) {
                     if (count < 0) {
                         sourceEnded = true;
-                        recorder.clientClosed(false);
+                        recorder.clientClosed(connection.clientResetSeen()); // as in read()
                     }
                     break;
                 }
