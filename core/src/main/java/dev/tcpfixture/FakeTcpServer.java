@@ -321,7 +321,7 @@ public final class FakeTcpServer implements AutoCloseable {
         if (failures.isEmpty()) {
             return;
         }
-        throw Messages.failuresError(name(), failures);
+        throw Messages.failuresError(name(), "server", failures);
     }
 
     /** Returns {@code fake TCP server 127.0.0.1:4000}, as messages name the server. */

@@ -2,6 +2,7 @@ package dev.tcpfixture;
 
 import dev.tcpfixture.internal.Messages;
 import dev.tcpfixture.internal.ScriptText;
+import dev.tcpfixture.internal.ServerSettings;
 import dev.tcpfixture.internal.Step;
 import dev.tcpfixture.internal.StepForm;
 import dev.tcpfixture.internal.StepForm.Kind;
@@ -379,11 +380,12 @@ public final class Script {
      * step before the first text with characters outside ASCII, so that a saved recording replays the bytes it
      * recorded.
      *
-     * @param charset the charset
+     * @param charset a charset that encodes ASCII, and so line endings, as single bytes, as the server's must
      * @return the script with this step added
+     * @throws IllegalArgumentException if the charset cannot encode, or encodes ASCII otherwise (UTF-16)
      */
     public Script withCharset(Charset charset) {
-        Objects.requireNonNull(charset, "charset");
+        ServerSettings.requireLineCharset(charset);
         return then(Steps.charset(charset), StepForm.of(Kind.CHARSET, charset));
     }
 

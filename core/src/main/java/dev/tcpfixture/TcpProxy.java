@@ -354,7 +354,7 @@ public final class TcpProxy implements AutoCloseable {
         if (failures.isEmpty()) {
             return;
         }
-        throw Messages.failuresError(name(), failures);
+        throw Messages.failuresError(name(), "proxy", failures);
     }
 
     /**

@@ -307,6 +307,21 @@ class ScriptTextTest {
     }
 
     @Test
+    void aCharsetThatDoesNotEncodeAsciiAsSingleBytesIsRefusedAsByTheServer() {
+        String expected = "charset must encode ASCII, and so line endings, as single bytes (UTF-8, ISO-8859-1, "
+                + "US-ASCII and the like), not ";
+        assertThatThrownBy(() -> Script.create().withCharset(StandardCharsets.UTF_16))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage(expected + "UTF-16");
+        java.nio.charset.Charset decodeOnly = java.nio.charset.Charset.forName("ISO-2022-CN");
+        assertThat(decodeOnly.canEncode()).isFalse();
+        assertThatThrownBy(() -> Script.create().withCharset(decodeOnly))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage(expected + "ISO-2022-CN");
+        assertThatThrownBy(() -> Script.parse("server> line \"x\"\ncharset UTF-16"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("script text, line 2: " + expected + "UTF-16");
+    }
+
+    @Test
     void aFileLargerThan64MiBIsRefusedWithoutReadingItAll(@TempDir Path directory) throws Exception {
         Path file = directory.resolve("huge.script");
         try (java.io.RandomAccessFile huge = new java.io.RandomAccessFile(file.toFile(), "rw")) {

@@ -174,6 +174,24 @@ class TcpProxyTest {
     }
 
     @Test
+    void aLongListOfTheProxysFailuresSaysWhereTheRestAre() throws Exception {
+        try (TcpProxy proxy = TcpProxy.builder().start()) {
+            for (int i = 0; i <= 20; i++) { // one more than a message lists
+                try (ProxyClient client = ProxyClient.connect(proxy)) {
+                    client.send("PING\n");
+                    assertThatThrownBy(client::read).isInstanceOf(SocketException.class);
+                }
+            }
+            assertThat(proxy.awaitQuiet()).isTrue();
+            assertThat(proxy.failures()).hasSize(21);
+            assertThatThrownBy(proxy::verify).isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("Expected no failures on TCP proxy " + proxy.authority()
+                            + ", but there were 21 failures:")
+                    .hasMessageEndingWith("... and 1 more failure; all of them: proxy.failures()");
+        }
+    }
+
+    @Test
     void theUpstreamCanChangeForNewConnections() throws Exception {
         try (FakeTcpServer first = FakeTcpServer.start(); FakeTcpServer second = FakeTcpServer.start();
                 TcpProxy proxy = TcpProxy.start(first.address())) {

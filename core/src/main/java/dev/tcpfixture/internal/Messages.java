@@ -330,13 +330,14 @@ public final class Messages {
      * the server or proxy, and the causes of the listed ones as suppressed exceptions.
      *
      * @param name the server or proxy as messages name it, such as {@code fake TCP server 127.0.0.1:4000}
+     * @param owner {@code "server"} or {@code "proxy"}: whose {@code failures()} lists them all
      * @param failures the failures, at least one
      * @return the error
      */
-    public static AssertionError failuresError(String name, List<ScriptFailure> failures) {
+    public static AssertionError failuresError(String name, String owner, List<ScriptFailure> failures) {
         AssertionError error = new AssertionError("Expected no failures on " + name + ", but there "
                 + (failures.size() == 1 ? "was " : "were ") + count(failures.size(), "failure", "failures") + ":"
-                + failures(failures));
+                + failures(failures, owner));
         for (ScriptFailure failure : failures.subList(0, Math.min(failures.size(), MAX_LISTED))) {
             if (failure.cause() != null) {
                 error.addSuppressed(failure.cause());
@@ -366,13 +367,14 @@ public final class Messages {
     /**
      * Lists failures for a message, one numbered item each ({@code 1) connection #1: expected ...} and the
      * transcript), at most {@link #MAX_LISTED} of them with their transcripts together at most about
-     * {@link #MAX_TRANSCRIPT} characters, then {@code ... and N more failures; all of them: server.failures()}.
-     * Each item starts on a new line.
+     * {@link #MAX_TRANSCRIPT} characters, then {@code ... and N more failures; all of them: server.failures()}
+     * ({@code proxy.failures()} for a proxy's). Each item starts on a new line.
      *
      * @param failures the failures
+     * @param owner {@code "server"} or {@code "proxy"}: whose {@code failures()} lists them all
      * @return the list, empty if there are none
      */
-    public static String failures(List<ScriptFailure> failures) {
+    public static String failures(List<ScriptFailure> failures, String owner) {
         int listed = Math.min(failures.size(), MAX_LISTED);
         if (listed == 0) {
             return "";
@@ -385,7 +387,7 @@ public final class Messages {
         if (failures.size() > listed) {
             text.append(System.lineSeparator()).append("... and ")
                     .append(count(failures.size() - listed, "more failure", "more failures"))
-                    .append("; all of them: server.failures()");
+                    .append("; all of them: ").append(owner).append(".failures()");
         }
         return text.toString();
     }

@@ -246,14 +246,26 @@ public final class ServerSettings {
      * @throws IllegalArgumentException if the charset cannot encode, or encodes ASCII otherwise
      */
     public ServerSettings withCharset(Charset charset) {
+        ServerSettings copy = copy();
+        copy.charset = requireLineCharset(charset);
+        return copy;
+    }
+
+    /**
+     * Checks a charset for text in lines: of a server, a proxy or a script's {@code withCharset} step.
+     *
+     * @param charset the charset
+     * @return the charset
+     * @throws IllegalArgumentException if it cannot encode, or does not encode ASCII, and so line endings, as
+     *     single bytes
+     */
+    public static Charset requireLineCharset(Charset charset) {
         Objects.requireNonNull(charset, "charset");
         if (!charset.canEncode() || !Arrays.equals("\r\nA".getBytes(charset), new byte[] {'\r', '\n', 'A'})) {
             throw new IllegalArgumentException("charset must encode ASCII, and so line endings, as single "
                     + "bytes (UTF-8, ISO-8859-1, US-ASCII and the like), not " + charset.name());
         }
-        ServerSettings copy = copy();
-        copy.charset = charset;
-        return copy;
+        return charset;
     }
 
     /**

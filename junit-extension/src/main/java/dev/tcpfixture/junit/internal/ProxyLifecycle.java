@@ -179,7 +179,7 @@ public final class ProxyLifecycle {
             if (!failures.isEmpty()) {
                 problems.add("Expected " + label(entry.annotation()) + " on " + entry.origin() + " (TCP proxy "
                         + entry.proxy().authority() + ") to record no failures, but it recorded "
-                        + Messages.count(failures.size(), "failure", "failures") + ":" + Messages.failures(failures));
+                        + Messages.count(failures.size(), "failure", "failures") + ":" + Messages.failures(failures, "proxy"));
                 failures.stream().limit(Messages.MAX_LISTED).map(ScriptFailure::cause).filter(Objects::nonNull)
                         .forEach(causes::add);
             }

@@ -56,12 +56,12 @@ public final class Wording {
     }
 
     /**
-     * Lists failures, numbered, in core's one format ({@link Messages#failures(List)}): at most
+     * Lists failures, numbered, in core's one format ({@link Messages#failures(List, String)}): at most
      * {@link Messages#MAX_LISTED}, the rest counted, their transcripts together at most about
      * {@link Messages#MAX_TRANSCRIPT} characters.
      */
     public static String failures(List<ScriptFailure> failures) {
-        return Messages.failures(failures).strip();
+        return Messages.failures(failures, "server").strip();
     }
 
     /** Numbers of connections: {@code #3 #4}, at most {@link Messages#MAX_LISTED}, then {@code ... and N more}. */
