@@ -96,8 +96,9 @@ public record ProxyFault(Kind kind, Direction direction, Duration duration, Dura
          */
         SLICE,
         /**
-         * Stops forwarding while the fault is on: bytes are held (the proxy keeps reading up to its buffer, then
-         * the sender's writes block), and forwarded once the fault is removed. A client waiting for an answer
+         * Stops forwarding while the fault is on: bytes are held (the proxy reads no more, so the sender's writes
+         * block once the kernel's buffers are full; what the client sent is still recorded when a quiescence check
+         * looks), and forwarded once the fault is removed. A client waiting for an answer
          * gets its own read timeout ({@code SocketTimeoutException}).
          */
         STALL,
@@ -112,9 +113,10 @@ public record ProxyFault(Kind kind, Direction direction, Duration duration, Dura
          */
         RESET_AFTER,
         /**
-         * Resets every connection it applies to (RST both ways): an open one at once, or, if its client has sent
-         * nothing yet, at its first bytes or its close, so that the reset never races the client's
-         * {@code connect}. The client's next read throws {@code SocketException: Connection reset}.
+         * Resets every connection it applies to (RST both ways): an open one at once, or, if no byte has gone
+         * either way yet, at the client's first bytes or its close (or the upstream's first bytes), so that the
+         * reset never races the client's {@code connect}. The client's next read throws
+         * {@code SocketException: Connection reset}.
          */
         RESET_NOW,
         /**

@@ -40,7 +40,8 @@ import java.util.function.Supplier;
  * {@linkplain Builder#connectTimeout(Duration) connect timeout}), the client's connection is reset as in mode
  * {@link ConnectionMode#ACCEPT_THEN_RESET}: its {@code connect}, timed or not, succeeds (the proxy accepted it),
  * its first write succeeds and its next read throws {@code SocketException: Connection reset}; a client that reads
- * first gets the reset after the step timeout, or its own read timeout. The transcript notes the upstream's error.
+ * first gets the reset after the connect timeout (an upstream that does not answer) and then the step timeout, or
+ * its own read timeout. The transcript notes the upstream's error.
  * For the client to see exactly a refused or timed-out {@code connect}, use the proxy's own
  * {@link #mode(ConnectionMode) mode} ({@code REFUSE}, {@code CONNECT_TIMEOUT}).
  *
@@ -529,9 +530,11 @@ public final class TcpProxy implements AutoCloseable {
         }
 
         /**
-         * Sets how long a connection to the upstream may take before the upstream counts as down; default 2 s.
+         * Sets how long a connection to the upstream may take before the upstream counts as down; default 2 s, or
+         * half the step timeout if that is shorter. It must be shorter than the step timeout, which bounds
+         * {@link TcpProxy#verify()}'s wait for such a connection.
          *
-         * @param timeout a positive duration
+         * @param timeout a positive duration, shorter than the step timeout (checked by {@link #start()})
          * @return a builder with this option
          */
         public Builder connectTimeout(Duration timeout) {
@@ -584,15 +587,17 @@ public final class TcpProxy implements AutoCloseable {
          *
          * @return the running proxy
          * @throws java.io.UncheckedIOException if the address cannot be bound
+         * @throws IllegalArgumentException if the connect timeout is not shorter than the step timeout
          */
         public TcpProxy start() {
-            return new TcpProxy(ProxyEngine.start(settings, upstream));
+            return new TcpProxy(ProxyEngine.start(settings.checked(), upstream));
         }
 
         @Override
         public String toString() {
             return "TcpProxy.Builder[upstream=" + (upstream == null ? "none" : Messages.address(upstream))
-                    + ", connectTimeout=" + Messages.duration(settings.connectTimeout()) + ", " + settings.server()
+                    + ", connectTimeout=" + Messages.duration(settings.effectiveConnectTimeout()) + ", "
+                    + settings.server()
                     + "]";
         }
     }

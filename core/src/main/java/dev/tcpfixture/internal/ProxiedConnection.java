@@ -121,7 +121,7 @@ final class ProxiedConnection implements Runnable {
         }
         try {
             channel.socket().connect(target, (int) Math.min(Integer.MAX_VALUE,
-                    Math.max(1, settings.connectTimeout().toMillis())));
+                    Math.max(1, settings.effectiveConnectTimeout().toMillis())));
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         } catch (IOException e) {
@@ -279,6 +279,13 @@ final class ProxiedConnection implements Runnable {
         }
         if (up != null && resetUpstream) {
             linger0(up);
+        } else if (up != null && out != null) {
+            try {
+                up.shutdownOutput();
+            } catch (IOException ignored) {
+                // the upstream may be gone already
+            }
+            out.dropArrived(); // what the upstream sent and the proxy did not read: a close, not a reset
         }
         closeQuietly(client);
         if (up != null) {

@@ -249,17 +249,20 @@ final class ProxyPipe implements Runnable {
             for (Effect effect : effects) {
                 piece = Math.min(piece, effect.pieceLimit(piece));
             }
-            if (piece <= 0 || !write(piece)) {
+            int written = piece <= 0 ? -1 : write(piece);
+            if (written < 0) {
                 return;
             }
-            left -= piece;
-            boolean more = available() > 0;
-            now = System.nanoTime();
-            for (Effect effect : effects) {
-                effect.afterPiece(piece, more, now);
-            }
-            if (endByLimit()) {
-                return;
+            if (written > 0) { // fewer than the piece if the faults changed while the client did not read
+                left -= written;
+                boolean more = available() > 0;
+                now = System.nanoTime();
+                for (Effect effect : effects) {
+                    effect.afterPiece(written, more, now);
+                }
+                if (endByLimit()) {
+                    return;
+                }
             }
         }
     }
@@ -358,8 +361,13 @@ final class ProxyPipe implements Runnable {
         }
     }
 
-    /** Writes {@code count} bytes from the buffer's start; {@code false} if the connection ended. */
-    private boolean write(int count) {
+    /**
+     * Writes {@code count} bytes from the buffer's start, or fewer if the faults change while the receiver does
+     * not read (the caller applies them to the rest at once).
+     *
+     * @return the bytes written, or {@code -1} if the connection ended
+     */
+    private int write(int count) {
         int from;
         ByteBuffer piece;
         lock.lock();
@@ -381,7 +389,7 @@ final class ProxyPipe implements Runnable {
             }
             try {
                 if (!fromClient && connection.isEnded()) {
-                    return false; // the close is recorded: nothing goes to the client after it
+                    return -1; // the close is recorded: nothing goes to the client after it
                 }
                 written = sink.write(piece);
                 if (written > 0 && !fromClient) {
@@ -400,7 +408,7 @@ final class ProxyPipe implements Runnable {
             }
             if (failure != null) {
                 sinkFailed(failure);
-                return false;
+                return -1;
             }
             if (written > 0) {
                 lock.lock();
@@ -411,7 +419,7 @@ final class ProxyPipe implements Runnable {
                 }
             } else {
                 if (connection.isEnded()) {
-                    return false;
+                    return -1;
                 }
                 lock.lock();
                 try {
@@ -420,9 +428,12 @@ final class ProxyPipe implements Runnable {
                     lock.unlock();
                 }
                 select(Deadlines.NONE);
+                if (faults.snapshot().version() != seenVersion) {
+                    return piece.position() - from; // a fault added now applies to what is left
+                }
             }
         }
-        return true;
+        return count;
     }
 
     // ---- faults ----
@@ -485,11 +496,15 @@ final class ProxyPipe implements Runnable {
         return true;
     }
 
-    /** A reset now, once the client has spoken: before, it could race the client's {@code connect}. */
+    /**
+     * A reset now, once bytes went either way (or the client closed): before, it could race the client's
+     * {@code connect}.
+     */
     private boolean resetRequested() {
         for (Effect effect : effects) {
             if (effect.resetsNow()) {
-                return recorder.receivedByteCount() > 0 || !recorder.isClientConnected();
+                return recorder.receivedByteCount() > 0 || recorder.sentByteCount() > 0
+                        || !recorder.isClientConnected();
             }
         }
         return false;
@@ -786,13 +801,11 @@ final class ProxyPipe implements Runnable {
     }
 
     /**
-     * Records and drops what the client's kernel queue holds, before the proxy closes the client's socket, so that
-     * unread bytes do not turn the close into a reset. Bounded, for a client that keeps sending.
+     * Drops what the source's kernel queue holds, before the proxy closes that socket, so that unread bytes do not
+     * turn the close into a reset: what the client sent is recorded first; what the upstream sent is not (it never
+     * reaches the client). Bounded, for a sender that keeps sending.
      */
     void dropArrived() {
-        if (!fromClient) {
-            return;
-        }
         lock.lock();
         order.lock();
         try {
@@ -806,11 +819,15 @@ final class ProxyPipe implements Runnable {
                 if (count <= 0) {
                     if (count < 0) {
                         sourceEnded = true;
-                        recorder.clientClosed(connection.clientResetSeen()); // as in read()
+                        if (fromClient) {
+                            recorder.clientClosed(connection.clientResetSeen()); // as in read()
+                        }
                     }
                     break;
                 }
-                recorder.received(scratch, 0, count);
+                if (fromClient) {
+                    recorder.received(scratch, 0, count);
+                }
                 dropped += count;
             }
         } catch (IOException e) {
