@@ -92,7 +92,8 @@ public record ProxyFault(Kind kind, Direction direction, Duration duration, Dura
         BANDWIDTH,
         /**
          * Forwards each chunk in slices of {@code bytes}, each written on its own, with {@code duration} between
-         * slices: the client's reads return small pieces (a parser that assumes whole messages breaks).
+         * slices: the client's reads return small pieces (a parser that assumes whole messages breaks). With no
+         * delay, slices the client has not read yet join in its kernel's buffer, so its reads may return more.
          */
         SLICE,
         /**
