@@ -186,6 +186,47 @@ class ProxyStressTest {
 
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void aFaultSwitchedOnAnIdleConnectionIsNotedOnceTheProxyIsQuietUnderLoad() throws Exception {
+        int rounds = 200;
+        int missing = 0;
+        long start = System.nanoTime();
+        try (BusyLoad load = BusyLoad.start(2);
+                FakeTcpServer upstream = FakeTcpServer.builder().allowUnusedScripts().start();
+                TcpProxy proxy = TcpProxy.start(upstream.address());
+                ProxyClient client = connectEcho(upstream, proxy)) {
+            RecordedConnection connection = proxy.takeConnection(WAIT);
+            for (int round = 0; round < rounds; round++) {
+                ProxyFault fault = round % 2 == 0 ? ProxyFault.latency(Duration.ofMillis(1 + round))
+                        : ProxyFault.slice(1 + round, Duration.ZERO).direction(Direction.TO_UPSTREAM);
+                proxy.add(fault);
+                assertThat(proxy.awaitQuiet()).isTrue();
+                boolean on = connection.transcript().contains("fault on: " + fault);
+                proxy.remove(fault);
+                assertThat(proxy.awaitQuiet()).isTrue();
+                boolean off = connection.transcript().contains("fault off: " + fault);
+                if (!on || !off) {
+                    missing++;
+                }
+            }
+            client.send("ping\n");
+            assertThat(client.readLine()).isEqualTo("ping");
+            proxy.verify();
+        }
+        System.out.printf("proxy: %d faults switched on and off an idle connection under load in %d ms: %d not noted"
+                + " when quiet%n", rounds, (System.nanoTime() - start) / 1_000_000, missing);
+        assertThat(missing).isZero();
+    }
+
+    private static ProxyClient connectEcho(FakeTcpServer upstream, TcpProxy proxy) throws IOException {
+        upstream.defaultScript(Script.create().echo());
+        ProxyClient client = ProxyClient.connect(proxy);
+        client.send("hello\n");
+        assertThat(client.readLine()).isEqualTo("hello");
+        return client;
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void recordsExactlyWhatEachFireAndForgetClientSentUnderLoad() throws Exception {
         Random random = new Random(SEED);
         int rounds = 600;

@@ -93,6 +93,7 @@ final class ProxyPipe implements Runnable {
 
     // the pipe's thread only
     private long seenVersion = -1;
+    private volatile long appliedVersion = -1; // the faults' version whose changes are applied and noted
     private final Map<FaultSet.Added, Effect> byFault = new HashMap<>(); // by the fault as added, not by equality
     private List<Effect> effects = List.of();
 
@@ -476,6 +477,7 @@ final class ProxyPipe implements Runnable {
         byFault.clear();
         byFault.putAll(kept);
         effects = List.copyOf(next);
+        appliedVersion = seenVersion;
     }
 
     private boolean stalled() {
@@ -752,6 +754,9 @@ final class ProxyPipe implements Runnable {
         try {
             if (phase == Phase.ENDED) {
                 return true;
+            }
+            if (appliedVersion != faults.snapshot().version()) {
+                return false; // a change of the faults not applied (and noted) yet: the pipe is waking for it
             }
             if (!fromClient) {
                 return phase != Phase.RUNNING;
