@@ -99,13 +99,16 @@ public record ProxyFault(Kind kind, Direction direction, Duration duration, Dura
         /**
          * Stops forwarding while the fault is on: bytes are held (the proxy reads no more, so the sender's writes
          * block once the kernel's buffers are full; what the client sent is still recorded when a quiescence check
-         * looks), and forwarded once the fault is removed. A client waiting for an answer
-         * gets its own read timeout ({@code SocketTimeoutException}).
+         * looks), and forwarded once the fault is removed. A client waiting for an answer gets its own read
+         * timeout ({@code SocketTimeoutException}).
          */
         STALL,
         /**
          * Forwards {@code bytes} bytes, then closes both connections (FIN): the client reads those bytes and then
-         * end of stream, its next write may fail; the upstream sees end of stream too.
+         * end of stream, its next write may fail; the upstream sees end of stream too. The bytes are counted in the
+         * fault's direction from when it is switched on; the close comes right after the last of them, or, with a
+         * limit of 0, when that direction next has bytes (on a connection where nothing flows that way, nothing
+         * happens until something does). The same for {@link #RESET_AFTER}.
          */
         CLOSE_AFTER,
         /**
