@@ -35,8 +35,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Quiet, for exact records, as the fake server's connections: the pipe from the client is quiet when it has
  * read and recorded everything the kernel holds from the client (a check takes it from the kernel on the pipe's
  * behalf while the pipe waits, as {@link RecordedInput} does) and is not in the middle of handling it; the pipe to
- * the client when it is not between reading the upstream's bytes and recording them as sent. Waits have no
- * deadline of their own but end when the connection ends (its selector is closed) or the faults change.
+ * the client when it is not between reading the upstream's bytes and recording them as sent. A full buffer with
+ * nothing more in the kernel may still hide the client's close behind it: the check reads one byte to know (a
+ * byte that came meanwhile is recorded and kept for the pipe); bytes the buffer cannot take mean not quiet, since
+ * TCP holds the client back. Both pipes are not quiet while a change of the faults is not yet applied and noted.
+ * Waits have no deadline of their own but end when the connection ends (its selector is closed) or the faults
+ * change.
  */
 final class ProxyPipe implements Runnable {
 
@@ -77,6 +81,8 @@ final class ProxyPipe implements Runnable {
 
     // guarded by lock
     private ByteBuffer buffer; // direct: the kernel reads and writes it without a copy in the JVM
+    private int spill = -1; // a byte a check read (and recorded) past a full buffer, for the pipe to take first
+    private long spillTime;
     private boolean filled; // a read filled the buffer: the sender is ahead, a large buffer may help
     private int start;
     private int end;
@@ -625,6 +631,16 @@ final class ProxyPipe implements Runnable {
                 grow();
             }
         }
+        if (spill >= 0) { // read before anything still in the kernel
+            if (!compact || end == buffer.capacity()) {
+                return false;
+            }
+            buffer.put(end, (byte) spill);
+            end++;
+            mark(end, spillTime);
+            spill = -1;
+            return true;
+        }
         if (end == buffer.capacity()) {
             if (!compact || start == 0) {
                 return false;
@@ -778,9 +794,53 @@ final class ProxyPipe implements Runnable {
             while (arrived && !atEnd() && end < buffer.capacity()) {
                 arrived = pump(false);
             }
-            return end < buffer.capacity() || atEnd() || kernelHolds() == 0; // held back, but all recorded
+            if (end < buffer.capacity() || atEnd()) {
+                return true; // held back, but all recorded
+            }
+            if (spill >= 0 || kernelHolds() > 0) {
+                return false; // held back with bytes the record cannot take yet: TCP holds the client back
+            }
+            return probeEnd();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * The buffer is full and the kernel holds no bytes from the client, but its close may wait behind them: reads
+     * one byte to know. The end of the stream or a reset is recorded; a byte that came meanwhile is recorded and
+     * kept for the pipe ({@link #spill}). The lock is held.
+     *
+     * @return whether everything the client did is recorded
+     */
+    private boolean probeEnd() {
+        order.lock(); // recorded as the pipe's reads are
+        try {
+            ByteBuffer one = ByteBuffer.allocate(1);
+            int count;
+            try {
+                count = source.read(one);
+            } catch (IOException e) {
+                if (!connection.isEnded()) {
+                    sourceFailure = e;
+                    recorder.clientClosed(true);
+                }
+                return true;
+            }
+            if (count < 0) {
+                sourceEnded = true;
+                recorder.clientClosed(connection.clientResetSeen()); // as in read()
+                return true;
+            }
+            if (count == 0) {
+                return true;
+            }
+            spill = one.get(0) & 0xff;
+            spillTime = System.nanoTime();
+            recorder.received(new byte[] {(byte) spill}, 0, 1);
+            return false;
+        } finally {
+            order.unlock();
         }
     }
 
