@@ -227,6 +227,41 @@ class ProxyStressTest {
 
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void theUpstreamsHalfCloseIsNeverRecordedAfterTheProxysCloseUnderLoad() throws Exception {
+        // the upstream answers and closes while the client resets: the upstream's end of stream and the client's
+        // reset race to end the record, which must not note a half-close after the close
+        int rounds = 300;
+        int late = 0;
+        long start = System.nanoTime();
+        try (BusyLoad load = BusyLoad.start(2);
+                FakeTcpServer upstream = FakeTcpServer.builder().allowUnusedScripts().start();
+                TcpProxy proxy = TcpProxy.start(upstream.address())) {
+            upstream.defaultScript(Script.create().sendLine("bye").close());
+            for (int round = 0; round < rounds; round++) {
+                try (Socket socket = new Socket()) {
+                    socket.connect(proxy.address(), 2_000);
+                    socket.getOutputStream().write('x');
+                    socket.setSoLinger(true, 0);
+                }
+                RecordedConnection connection = proxy.takeConnection(WAIT);
+                assertThat(connection.awaitClosed(WAIT)).isTrue();
+                assertThat(proxy.awaitQuiet()).isTrue();
+                List<TranscriptEvent.Kind> kinds = connection.events().stream().map(TranscriptEvent::kind).toList();
+                int closed = Math.max(kinds.indexOf(TranscriptEvent.Kind.SERVER_CLOSED),
+                        kinds.indexOf(TranscriptEvent.Kind.SERVER_RESET));
+                if (closed >= 0 && kinds.subList(closed, kinds.size()).contains(
+                        TranscriptEvent.Kind.SERVER_HALF_CLOSED)) {
+                    late++;
+                }
+            }
+        }
+        System.out.printf("proxy: %d upstream closes racing a client's reset, under load, in %d ms: %d half-closes"
+                + " recorded after the close%n", rounds, (System.nanoTime() - start) / 1_000_000, late);
+        assertThat(late).isZero();
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void recordsExactlyWhatEachFireAndForgetClientSentUnderLoad() throws Exception {
         Random random = new Random(SEED);
         int rounds = 600;

@@ -338,8 +338,16 @@ final class ProxyPipe implements Runnable {
             holdUntil(endAt + delay);
         }
         if (!fromClient) {
-            recorder.note("upstream closed its side (end of stream)");
-            recorder.serverHalfClosed(); // first, so that it is recorded when the client sees the FIN
+            order.lock(); // not after the proxy's close: end() records it under this lock
+            try {
+                if (connection.isEnded()) {
+                    return;
+                }
+                recorder.note("upstream closed its side (end of stream)");
+                recorder.serverHalfClosed(); // first, so that it is recorded when the client sees the FIN
+            } finally {
+                order.unlock();
+            }
         }
         try {
             sink.shutdownOutput();
@@ -624,10 +632,11 @@ final class ProxyPipe implements Runnable {
         if (atEnd()) {
             return false;
         }
-        if (start == end && compact) {
+        if (start == end && (compact || markCount == 0)) {
+            // empty: no region is being written (the pipe has written it all), so a check may start it over too
             start = 0;
             end = 0;
-            if (filled && markCount == 0) {
+            if (compact && filled && markCount == 0) {
                 grow();
             }
         }
@@ -686,17 +695,7 @@ final class ProxyPipe implements Runnable {
             return false;
         }
         if (count < 0) {
-            if (fromClient && connection.clientResetSeen()) {
-                // the write to the client took the reset, and the kernel reports it once: what is left looks
-                // like an end of stream
-                sourceFailure = new IOException("the client reset the connection (seen by a write to it)");
-                recorder.clientClosed(true);
-                return true;
-            }
-            sourceEnded = true;
-            if (fromClient) {
-                recorder.clientClosed(false);
-            }
+            sourceEnded();
             return true;
         }
         if (fromClient) {
@@ -706,6 +705,22 @@ final class ProxyPipe implements Runnable {
         filled |= end == buffer.capacity();
         mark(end, System.nanoTime());
         return true;
+    }
+
+    /**
+     * The source's end of stream, read. From the client after a write to it failed, it is the client's reset: the
+     * kernel reports a reset to one call only, and the write took it. The lock and the order lock are held.
+     */
+    private void sourceEnded() {
+        if (fromClient && connection.clientResetSeen()) {
+            sourceFailure = new IOException("the client reset the connection (seen by a write to it)");
+            recorder.clientClosed(true);
+            return;
+        }
+        sourceEnded = true;
+        if (fromClient) {
+            recorder.clientClosed(false);
+        }
     }
 
     /** Moves to a large buffer, if the pool has one to spare; the buffer is empty, the lock is held. */
@@ -828,8 +843,7 @@ final class ProxyPipe implements Runnable {
                 return true;
             }
             if (count < 0) {
-                sourceEnded = true;
-                recorder.clientClosed(connection.clientResetSeen()); // as in read()
+                sourceEnded();
                 return true;
             }
             if (count == 0) {
@@ -883,10 +897,7 @@ final class ProxyPipe implements Runnable {
                 int count = source.read(ByteBuffer.wrap(scratch));
                 if (count <= 0) {
                     if (count < 0) {
-                        sourceEnded = true;
-                        if (fromClient) {
-                            recorder.clientClosed(connection.clientResetSeen()); // as in read()
-                        }
+                        sourceEnded();
                     }
                     break;
                 }
