@@ -130,6 +130,42 @@ class ProxyStressTest {
 
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void aClientThatClosesBeforeTheUpstreamSendsMoreIsRecordedAsClosingUnderLoad() throws Exception {
+        // the client reads all there is, answers and closes (FIN); the upstream then streams, its kernel answers
+        // with a reset and a write fails: the client closed, it did not reset
+        int rounds = 200;
+        int wrong = 0;
+        long start = System.nanoTime();
+        try (BusyLoad load = BusyLoad.start(2);
+                FakeTcpServer upstream = FakeTcpServer.builder().allowUnusedScripts().recordingLimit(0).start();
+                TcpProxy proxy = TcpProxy.start(upstream.address())) {
+            upstream.defaultScript(Script.create().sendLine("hello").expectLine("done")
+                    .sendRandomBytes(1024 * 1024, SEED));
+            for (int round = 0; round < rounds; round++) {
+                try (ProxyClient client = ProxyClient.connect(proxy)) {
+                    assertThat(client.readLine()).isEqualTo("hello");
+                    client.send("done\n");
+                }
+                RecordedConnection connection = proxy.takeConnection(WAIT);
+                assertThat(connection.awaitClosed(WAIT)).isTrue();
+                assertThat(proxy.awaitQuiet()).isTrue();
+                List<TranscriptEvent.Kind> kinds = connection.events().stream().map(TranscriptEvent::kind).toList();
+                if (!kinds.contains(TranscriptEvent.Kind.CLIENT_CLOSED)
+                        || kinds.contains(TranscriptEvent.Kind.CLIENT_RESET)) {
+                    wrong++;
+                    if (wrong <= 3) {
+                        System.out.println("round " + round + ":\n" + connection.transcript());
+                    }
+                }
+            }
+        }
+        System.out.printf("proxy: %d clients that closed before the upstream streamed, under load, in %d ms: %d "
+                + "recorded as resetting%n", rounds, (System.nanoTime() - start) / 1_000_000, wrong);
+        assertThat(wrong).isZero();
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void nothingIsRecordedAsSentAfterTheProxyEndsAConnectionUnderLoad() throws Exception {
         // the upstream streams and the client reads; a reset now ends the connection in the middle of a write (the
         // proxy records what it sends, up to its 1 MiB limit: well past what goes before the reset)

@@ -369,6 +369,10 @@ final class ProxyPipe implements Runnable {
         }
         if (fromClient) {
             upstreamFailed(failure);
+        } else if (closedFirst(failure)) {
+            connection.recordClientReset(); // records the client's end of stream, read first, as a close
+            connection.end(false, true, "proxy closed the connection and reset the upstream's (the client had "
+                    + "closed its)");
         } else {
             connection.recordClientReset();
             connection.end(false, true, "proxy closed the connection and reset the upstream's (the client reset "
@@ -413,7 +417,7 @@ final class ProxyPipe implements Runnable {
             } catch (IOException e) {
                 written = 0;
                 failure = e;
-                if (!fromClient) {
+                if (!fromClient && !closedFirst(e)) {
                     connection.clientResetSeen(true); // before a read from the client can find the end of stream
                 }
             } finally {
@@ -449,6 +453,16 @@ final class ProxyPipe implements Runnable {
             }
         }
         return count;
+    }
+
+    /**
+     * Whether a failed write to the client means it closed first: a reset that comes after the client's end of
+     * stream (its kernel's answer to bytes it will not read) fails the write with "Broken pipe" (EPIPE), a reset
+     * instead of a close with "Connection reset". The client's end of stream is then read and recorded as a close.
+     */
+    private static boolean closedFirst(IOException failure) {
+        String message = failure.getMessage();
+        return message != null && message.contains("Broken pipe");
     }
 
     // ---- faults ----
