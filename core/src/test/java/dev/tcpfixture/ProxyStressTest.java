@@ -131,21 +131,26 @@ class ProxyStressTest {
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void aClientThatClosesBeforeTheUpstreamSendsMoreIsRecordedAsClosingUnderLoad() throws Exception {
-        // the client reads all there is, answers and closes (FIN); the upstream then streams, its kernel answers
-        // with a reset and a write fails: the client closed, it did not reset
-        int rounds = 200;
+        // the client reads all there is and closes (FIN); only then does the upstream stream (it waits for the
+        // test's signal), so the client's kernel answers with a reset and the proxy's write fails. A stall toward
+        // the upstream keeps the client's end of stream unread until then: the failed write comes first, as in the
+        // race this guards against. The client closed; it did not reset
+        int rounds = 100;
         int wrong = 0;
         long start = System.nanoTime();
         try (BusyLoad load = BusyLoad.start(2);
                 FakeTcpServer upstream = FakeTcpServer.builder().allowUnusedScripts().recordingLimit(0).start();
                 TcpProxy proxy = TcpProxy.start(upstream.address())) {
-            upstream.defaultScript(Script.create().sendLine("hello").expectLine("done")
-                    .sendRandomBytes(1024 * 1024, SEED));
+            proxy.add(ProxyFault.stall().direction(Direction.TO_UPSTREAM));
             for (int round = 0; round < rounds; round++) {
+                CountDownLatch closed = new CountDownLatch(1);
+                upstream.enqueue(Script.create().sendLine("hello")
+                        .handle("wait for the client's close", exchange -> closed.await(10, TimeUnit.SECONDS))
+                        .sendRandomBytes(1024 * 1024, SEED));
                 try (ProxyClient client = ProxyClient.connect(proxy)) {
                     assertThat(client.readLine()).isEqualTo("hello");
-                    client.send("done\n");
                 }
+                closed.countDown();
                 RecordedConnection connection = proxy.takeConnection(WAIT);
                 assertThat(connection.awaitClosed(WAIT)).isTrue();
                 assertThat(proxy.awaitQuiet()).isTrue();
