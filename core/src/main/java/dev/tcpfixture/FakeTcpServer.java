@@ -209,7 +209,7 @@ public final class FakeTcpServer implements AutoCloseable {
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public RecordedConnection takeConnection(Duration timeout) {
-        requireNotNegative(timeout, "timeout");
+        ServerSettings.requireNotNegative(timeout, "timeout");
         try {
             RecordedConnection connection = engine.takeConnection(timeout);
             if (connection == null) {
@@ -248,7 +248,7 @@ public final class FakeTcpServer implements AutoCloseable {
      */
     public boolean awaitUntil(BooleanSupplier condition, Duration timeout) throws InterruptedException {
         Objects.requireNonNull(condition, "condition");
-        requireNotNegative(timeout, "timeout");
+        ServerSettings.requireNotNegative(timeout, "timeout");
         return engine.awaitUntil(condition, timeout);
     }
 
@@ -411,13 +411,6 @@ public final class FakeTcpServer implements AutoCloseable {
     public String toString() {
         return "FakeTcpServer[" + authority() + ", mode " + engine.mode() + ", "
                 + Messages.count(connectionCount(), "connection", "connections") + "]";
-    }
-
-    private static void requireNotNegative(Duration duration, String name) {
-        Objects.requireNonNull(duration, name);
-        if (duration.isNegative()) {
-            throw new IllegalArgumentException(name + " must not be negative, was " + Messages.duration(duration));
-        }
     }
 
     /**

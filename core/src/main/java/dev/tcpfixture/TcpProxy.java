@@ -3,6 +3,7 @@ package dev.tcpfixture;
 import dev.tcpfixture.internal.Messages;
 import dev.tcpfixture.internal.ProxyEngine;
 import dev.tcpfixture.internal.ProxySettings;
+import dev.tcpfixture.internal.ServerSettings;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -259,7 +260,7 @@ public final class TcpProxy implements AutoCloseable {
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public RecordedConnection takeConnection(Duration timeout) {
-        requireNotNegative(timeout, "timeout");
+        ServerSettings.requireNotNegative(timeout, "timeout");
         try {
             RecordedConnection connection = engine.takeConnection(timeout);
             if (connection == null) {
@@ -314,7 +315,7 @@ public final class TcpProxy implements AutoCloseable {
      */
     public boolean awaitUntil(BooleanSupplier condition, Duration timeout) throws InterruptedException {
         Objects.requireNonNull(condition, "condition");
-        requireNotNegative(timeout, "timeout");
+        ServerSettings.requireNotNegative(timeout, "timeout");
         return engine.awaitUntil(condition, timeout);
     }
 
@@ -406,13 +407,6 @@ public final class TcpProxy implements AutoCloseable {
 
     private String name() {
         return "TCP proxy " + authority();
-    }
-
-    private static void requireNotNegative(Duration duration, String name) {
-        Objects.requireNonNull(duration, name);
-        if (duration.isNegative()) {
-            throw new IllegalArgumentException(name + " must not be negative, was " + Messages.duration(duration));
-        }
     }
 
     private static InetSocketAddress requireLoopback(InetSocketAddress address) {

@@ -293,9 +293,9 @@ final class ProxiedConnection implements Runnable {
         }
     }
 
-    /** Notes that a write to the client failed; the caller holds the order lock. */
-    void clientResetSeen(boolean seen) {
-        clientResetSeen = seen;
+    /** Notes that a write to the client failed with the client's reset; the caller holds the order lock. */
+    void noteClientReset() {
+        clientResetSeen = true;
     }
 
     /**
@@ -307,8 +307,8 @@ final class ProxiedConnection implements Runnable {
     }
 
     /**
-     * Records what the client sent and the kernel still holds, before its reset is recorded: the pipe to the
-     * client learnt of the reset by a failed write, while bytes the client sent before it may wait unread.
+     * After a write to the client failed: records what the client sent and the kernel still holds, and its end of
+     * stream if there (a close, or the reset the write saw), then the reset if nothing ended the record yet.
      */
     void recordClientReset() {
         ProxyPipe in;

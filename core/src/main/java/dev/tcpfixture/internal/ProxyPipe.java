@@ -225,10 +225,10 @@ final class ProxyPipe implements Runnable {
             if (delayVersion != seenVersion) { // the chunk's latency, from the faults on now
                 delayVersion = seenVersion;
                 delay = 0;
+                if (drawn == null && !effects.isEmpty()) {
+                    drawn = new IdentityHashMap<>(); // only with faults on: none on the fault-free path
+                }
                 for (Effect effect : effects) {
-                    if (drawn == null) {
-                        drawn = new IdentityHashMap<>();
-                    }
                     delay += drawn.computeIfAbsent(effect, Effect::chunkDelayNanos);
                 }
             }
@@ -418,7 +418,7 @@ final class ProxyPipe implements Runnable {
                 written = 0;
                 failure = e;
                 if (!fromClient && !closedFirst(e)) {
-                    connection.clientResetSeen(true); // before a read from the client can find the end of stream
+                    connection.noteClientReset(); // before a read from the client can find the end of stream
                 }
             } finally {
                 if (!fromClient) {
@@ -696,14 +696,7 @@ final class ProxyPipe implements Runnable {
             free.limit(free.capacity()).position(end);
             count = source.read(free);
         } catch (IOException e) {
-            if (connection.isEnded()) {
-                return false;
-            }
-            sourceFailure = e;
-            if (fromClient) {
-                recorder.clientClosed(true);
-            }
-            return true;
+            return sourceFailed(e);
         }
         if (count == 0) {
             return false;
@@ -718,6 +711,23 @@ final class ProxyPipe implements Runnable {
         end += count;
         filled |= end == buffer.capacity();
         mark(end, System.nanoTime());
+        return true;
+    }
+
+    /**
+     * A read from the source failed: the client's reset, unless the connection ended (the proxy closed the
+     * socket). The lock, and for the client's side the order lock, are held.
+     *
+     * @return whether the failure is news: {@code false} if the connection had ended
+     */
+    private boolean sourceFailed(IOException failure) {
+        if (connection.isEnded()) {
+            return false;
+        }
+        sourceFailure = failure;
+        if (fromClient) {
+            recorder.clientClosed(true);
+        }
         return true;
     }
 
@@ -850,10 +860,7 @@ final class ProxyPipe implements Runnable {
             try {
                 count = source.read(one);
             } catch (IOException e) {
-                if (!connection.isEnded()) {
-                    sourceFailure = e;
-                    recorder.clientClosed(true);
-                }
+                sourceFailed(e);
                 return true;
             }
             if (count < 0) {

@@ -269,6 +269,20 @@ public final class ServerSettings {
     }
 
     /**
+     * Checks a timeout argument of a server's or proxy's method.
+     *
+     * @param duration the duration
+     * @param name the argument's name, for the message
+     * @throws IllegalArgumentException if it is negative
+     */
+    public static void requireNotNegative(Duration duration, String name) {
+        Objects.requireNonNull(duration, name);
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative, was " + Messages.duration(duration));
+        }
+    }
+
+    /**
      * Checks a duration option of a server or proxy.
      *
      * @param duration the duration

@@ -101,8 +101,8 @@ public final class ProxyLifecycle {
      */
     public static Object resolveParameter(ParameterContext parameterContext, ExtensionContext context) {
         Proxy annotation = parameterContext.findAnnotation(Proxy.class).orElseThrow();
-        String origin = "parameter [" + parameterContext.getParameter() + "] in "
-                + parameterContext.getDeclaringExecutable().toGenericString();
+        String origin = ServerLifecycle.parameterOrigin(parameterContext.getParameter(),
+                parameterContext.getDeclaringExecutable());
         if (parameterContext.getParameter().getType() != TcpProxy.class) {
             throw new ParameterResolutionException("@Proxy cannot be injected into " + origin + ": its type is "
                     + parameterContext.getParameter().getType().getName() + ", but it must be TcpProxy");
@@ -179,7 +179,8 @@ public final class ProxyLifecycle {
             if (!failures.isEmpty()) {
                 problems.add("Expected " + label(entry.annotation()) + " on " + entry.origin() + " (TCP proxy "
                         + entry.proxy().authority() + ") to record no failures, but it recorded "
-                        + Messages.count(failures.size(), "failure", "failures") + ":" + Messages.failures(failures, "proxy"));
+                        + Messages.count(failures.size(), "failure", "failures") + ":"
+                        + Messages.failures(failures, "proxy"));
                 failures.stream().limit(Messages.MAX_LISTED).map(ScriptFailure::cause).filter(Objects::nonNull)
                         .forEach(causes::add);
             }

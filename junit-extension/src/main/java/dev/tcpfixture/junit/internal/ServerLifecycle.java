@@ -2,6 +2,7 @@ package dev.tcpfixture.junit.internal;
 
 import dev.tcpfixture.FakeTcpServer;
 import dev.tcpfixture.junit.TcpServer;
+import java.lang.reflect.Executable;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -178,8 +179,7 @@ public final class ServerLifecycle {
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext context) {
         TcpServer annotation = parameterContext.findAnnotation(TcpServer.class).orElseThrow();
         Class<?> type = parameterContext.getParameter().getType();
-        String origin = "parameter [" + parameterContext.getParameter() + "] in "
-                + parameterContext.getDeclaringExecutable().toGenericString();
+        String origin = parameterOrigin(parameterContext.getParameter(), parameterContext.getDeclaringExecutable());
         if (!InjectedType.isSupported(type)) {
             throw new ParameterResolutionException("@TcpServer cannot be injected into " + origin
                     + ": its type is " + type.getName() + ", but it must be " + InjectedType.SUPPORTED);
@@ -322,7 +322,7 @@ public final class ServerLifecycle {
             Optional<TcpServer> annotation = AnnotationSupport.findAnnotation(parameter, TcpServer.class);
             if (annotation.isPresent() && ServerSpec.of(annotation.get()).name().equals(name)) {
                 return server(context, ServerScope.TEST, ServerSpec.of(annotation.get()),
-                        "parameter [" + parameter + "] in " + method.toGenericString(),
+                        parameterOrigin(parameter, method),
                         ExtensionConfigurationException::new);
             }
         }
@@ -341,7 +341,11 @@ public final class ServerLifecycle {
         return classContext.getTestInstanceLifecycle().orElse(Lifecycle.PER_METHOD);
     }
 
-    /** The class-level contexts from {@code context} outwards: its own class first, then enclosing classes. */
+    /** Where an injected object was declared, for messages: the parameter and its method or constructor. */
+    static String parameterOrigin(Parameter parameter, Executable executable) {
+        return "parameter [" + parameter + "] in " + executable.toGenericString();
+    }
+
     /** Returns the class contexts from {@code context} outwards, nearest first. */
     static List<ExtensionContext> classContexts(ExtensionContext context) {
         List<ExtensionContext> result = new ArrayList<>();

@@ -1,13 +1,10 @@
 package dev.tcpfixture.tls.internal;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.util.Base64;
 import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -43,7 +40,7 @@ public final class TrustMaterial {
     }
 
     /** Returns an in-memory PKCS#12 key store holding the certificates as trusted entries. */
-    public static KeyStore trustStore(List<X509Certificate> anchors) {
+    private static KeyStore trustStore(List<X509Certificate> anchors) {
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
@@ -53,15 +50,6 @@ public final class TrustMaterial {
             return store;
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("could not create a trust store", e);
-        }
-    }
-
-    /** Writes the certificates as a password-protected PKCS#12 trust store. */
-    public static void writePkcs12(List<X509Certificate> anchors, char[] password, OutputStream out) throws IOException {
-        try {
-            trustStore(anchors).store(out, password);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("could not write the PKCS#12 trust store", e);
         }
     }
 
@@ -75,21 +63,5 @@ public final class TrustMaterial {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("could not create an SSLContext", e);
         }
-    }
-
-    /** Returns the certificates in PEM form, one block each. */
-    public static String pem(List<X509Certificate> certificates) {
-        Base64.Encoder base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
-        StringBuilder pem = new StringBuilder();
-        for (X509Certificate certificate : certificates) {
-            try {
-                pem.append("-----BEGIN CERTIFICATE-----\n")
-                        .append(base64.encodeToString(certificate.getEncoded()))
-                        .append("\n-----END CERTIFICATE-----\n");
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("could not encode a certificate", e);
-            }
-        }
-        return pem.toString();
     }
 }
